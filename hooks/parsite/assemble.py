@@ -1,0 +1,180 @@
+"""Validated raw data → the frozen domain model. Assumes `validate` found no problem."""
+
+from __future__ import annotations
+
+from .dates import parse_deadline, parse_iso
+from .model import (
+    Agency,
+    Document,
+    Field,
+    FieldScore,
+    Methodology,
+    Plan,
+    Section,
+    Signature,
+    Site,
+    Target,
+    Task,
+    Unit,
+    UnitEvent,
+    YearResult,
+)
+from .validate import RawData, dec
+
+
+def _documents(raw: RawData) -> dict[str, Document]:
+    return {
+        d["id"]: Document(d["id"], d["kind"], d["number"], parse_iso(d["date"]), d["subject"], d.get("issuer"))
+        for d in raw.documents.data["documents"]
+    }
+
+
+def _agency(raw: RawData, docs: dict[str, Document]) -> Agency:
+    a = raw.agency.data["agency"]
+    units = tuple(
+        Unit(
+            u["id"],
+            u["name"],
+            u["short"],
+            u["kind"],
+            tuple(
+                UnitEvent(parse_iso(e["date"]), e["change"], docs.get(e.get("document", "")))
+                for e in u.get("history", [])
+            ),
+        )
+        for u in raw.agency.data["units"]
+    )
+    return Agency(
+        a["name"], a["short"], a["self_name"], a["header_name"], a["parent"], a["province"], a["place"], a["ranked_group"], units
+    )
+
+
+def _methodologies(raw: RawData) -> tuple[Methodology, ...]:
+    return tuple(
+        Methodology(
+            v["from_year"],
+            dec(v["total"]),
+            tuple(Field(f["id"], f["name"], dec(f["max"])) for f in sorted(v["fields"], key=lambda f: f["id"])),
+        )
+        for v in raw.methodology.data["versions"]
+    )
+
+
+def _applicable(methodologies: tuple[Methodology, ...], year: int) -> Methodology | None:
+    found = [m for m in methodologies if m.from_year <= year]
+    return found[-1] if found else None
+
+
+def _result(data: dict, docs: dict[str, Document], methodologies: tuple[Methodology, ...]) -> YearResult:
+    method = _applicable(methodologies, data["year"])
+    points = data.get("fields")
+    scores: tuple[FieldScore, ...] = ()
+    if method is not None:
+        scores = tuple(
+            FieldScore(f, None if not points or points.get(str(f.id)) is None else dec(points[str(f.id)]))
+            for f in method.fields
+        )
+    total = data["total"]
+    return YearResult(
+        year=data["year"],
+        total=None if total is None else dec(total),
+        rank=data["rank"],
+        ranked_count=data["ranked_count"],
+        rank_derived=bool(data.get("rank_derived", False)),
+        source=docs.get(data.get("source", "")),
+        derived_from_plan=data.get("derived_from_plan"),
+        note=data.get("note"),
+        methodology=method,
+        scores=scores,
+    )
+
+
+def _section(data: dict, docs: dict[str, Document], results: dict[int, YearResult]) -> Section:
+    return Section(
+        title=data["title"],
+        overview=results.get(data["overview"]) if "overview" in data else None,
+        paragraphs=tuple(data.get("paragraphs", [])),
+        cites=tuple(docs[d] for d in data.get("cites", [])),
+        items=tuple(data.get("items", [])),
+        appendix_link=bool(data.get("appendix_link", False)),
+        sections=tuple(_section(s, docs, results) for s in data.get("sections", [])),
+    )
+
+
+def _plan(
+    data: dict,
+    tasks: dict,
+    agency: Agency,
+    docs: dict[str, Document],
+    results: dict[int, YearResult],
+    methodologies: tuple[Methodology, ...],
+) -> Plan:
+    year = data["year"]
+    method = _applicable(methodologies, year)
+    assert method is not None  # validated
+    sample = bool(tasks.get("sample", False))
+    task_list = tuple(
+        Task(
+            id=t["id"],
+            plan_year=year,
+            field=method.field(t["field"]),  # type: ignore[arg-type]  # validated
+            criterion=t.get("criterion"),
+            problem=t["problem"],
+            task=t["task"],
+            lead=agency.unit(t["lead"]),
+            support=tuple(agency.unit(u) for u in t.get("support", [])),
+            deadline=parse_deadline(t["deadline"]),
+            output=t["output"],
+            status=t["status"],
+            sample=sample,
+        )
+        for t in tasks["tasks"]
+    )
+    sig = data["signature"]
+    return Plan(
+        year=year,
+        kind=data["kind"],
+        number=data["number"],
+        number_suffix=data["number_suffix"],
+        day=data["date"]["day"],
+        month=data["date"]["month"],
+        date_year=data["date"]["year"],
+        title=data["title"],
+        short_title=data["short_title"],
+        base=results[data["base_year"]],
+        target=Target(data["target"]["min_rank_gain"], data["target"]["text"]),
+        legal_basis=tuple(docs[d] for d in data["legal_basis"]),
+        preamble=data.get("preamble"),
+        sections=tuple(_section(s, docs, results) for s in data["sections"]),
+        closing=data["closing"],
+        recipients=tuple(data["recipients"]),
+        signature=Signature(sig.get("authority"), sig["position"], sig["name"]),
+        methodology=method,
+        sample=sample,
+        tasks=task_list,
+    )
+
+
+def assemble(raw: RawData) -> Site:
+    """Build the site model from data that passed validation."""
+    docs = _documents(raw)
+    agency = _agency(raw, docs)
+    methodologies = _methodologies(raw)
+    results = {
+        r.year: r for r in (_result(src.data, docs, methodologies) for src in raw.results)
+    }
+    plans = tuple(
+        sorted(
+            (_plan(p.data, t.data, agency, docs, results, methodologies) for p, t in raw.plans),
+            key=lambda p: p.year,
+        )
+    )
+    return Site(
+        agency=agency,
+        documents=tuple(docs.values()),
+        methodologies=methodologies,
+        results=tuple(results[y] for y in sorted(results)),
+        plans=plans,
+    )
+
+

@@ -1,0 +1,79 @@
+"""Vietnamese formatting of numbers, dates and labels (Babel, locale vi)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from .dates import Deadline
+
+LOCALE = "vi"
+UNKNOWN = "chưa có số liệu"
+
+STATUS_LABELS = {
+    "chua-trien-khai": "Chưa triển khai",
+    "dang-thuc-hien": "Đang thực hiện",
+    "hoan-thanh": "Hoàn thành",
+    "tam-dung": "Tạm dừng",
+}
+
+UNIT_KIND_LABELS = {
+    "van-phong": "Văn phòng",
+    "thanh-tra": "Thanh tra",
+    "phong-chuyen-mon": "Phòng chuyên môn",
+    "chi-cuc": "Chi cục",
+    "don-vi-su-nghiep": "Đơn vị sự nghiệp công lập",
+}
+
+
+def number(value: Decimal | int | None) -> str:
+    """89.42 → '89,42'; 14 → '14'; None → 'chưa có số liệu'."""
+    if value is None:
+        return UNKNOWN
+    return format_decimal(value, format="#,##0.##", locale=LOCALE)
+
+
+def day(value: date | None) -> str:
+    """A date as dd/MM/yyyy (06/02/2024)."""
+    if value is None:
+        return UNKNOWN
+    return format_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def deadline(value: Deadline) -> str:
+    """A deadline as written on the plan: 30/09/2024, Tháng 9/2024, Quý III/2024, Thường xuyên."""
+    if value.kind == "date":
+        return day(value.day)
+    if value.kind == "month":
+        return f"Tháng {value.number}/{value.year}"
+    if value.kind == "quarter":
+        return f"Quý {value.quarter_label}/{value.year}"
+    return "Thường xuyên"
+
+
+def rank(value: int | None, count: int | None) -> str:
+    """'11/22', with unknown parts spelled out."""
+    if value is None:
+        return UNKNOWN
+    return f"{value}/{count}" if count is not None else f"{value}/{UNKNOWN}"
+
+
+_MD_ESCAPE = re.compile(r"([\\`*_{}\[\]|])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+
+
+def md(text: object) -> str:
+    """Escape data text for Markdown: no formatting, link or HTML can come from the data."""
+    value = " ".join(str(text).split())
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _MD_ESCAPE.sub(r"\\\1", value)
+    return _LINE_START.sub(lambda m: m[1] + "\\" + m[2] if not m[2][0].isdigit() else m[1] + m[2][:-1] + "\\" + m[2][-1], value)
+
+
+def html(text: object) -> str:
+    """Escape data text for a raw HTML block (where Markdown is not processed)."""
+    return " ".join(str(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

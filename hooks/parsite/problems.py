@@ -1,0 +1,44 @@
+"""Problems found in the data, kept as values so all of them can be reported at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one data file, with its position where known."""
+
+    file: str
+    line: int = 0  # 1-based; 0 when unknown
+    column: int = 0  # 1-based; 0 when unknown
+    key_path: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column}" if self.column else f":{self.line}"
+        key = f" {self.key_path}:" if self.key_path else ""
+        return f"{where}:{key} {self.message}"
+
+
+class DataError(Exception):
+    """Raised when the data has problems; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        count = len(self.problems)
+        head = f"Dữ liệu có {count} lỗi, không xây dựng trang:"
+        super().__init__("\n".join([head, *(str(p) for p in self.problems)]))
+
+
+def format_key_path(path: tuple[str | int, ...]) -> str:
+    """Render ('tasks', 3, 'lead') as 'tasks[3].lead'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out

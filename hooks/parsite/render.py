@@ -1,0 +1,104 @@
+"""Site model → Markdown pages, from the Jinja templates beside this module.
+
+Pages are returned as a mapping of docs-relative path → Markdown; the MkDocs hook adds
+them as virtual files and `scripts/generate.py` writes them to a folder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+import jinja2
+
+from . import fmt
+from .model import Field, Plan, Site, Unit
+
+HOME = "index.md"
+RESULTS = "ket-qua.md"
+UNITS = "don-vi/index.md"
+FIELDS = "linh-vuc/index.md"
+
+
+def plan_path(plan: Plan) -> str:
+    return f"ke-hoach/{plan.year}.md"
+
+
+def unit_path(unit: Unit) -> str:
+    return f"don-vi/{unit.id}.md"
+
+
+def field_path(field: Field | int) -> str:
+    return f"linh-vuc/{field if isinstance(field, int) else field.id}.md"
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja environment: Markdown output, strict about missing values."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader(__package__, "templates"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # output is Markdown; data is escaped explicitly with |md or |html
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=fmt.md,
+        html=fmt.html,
+        num=fmt.number,
+        day=fmt.day,
+        deadline=fmt.deadline,
+        status=fmt.STATUS_LABELS.__getitem__,
+        unit_kind=fmt.UNIT_KIND_LABELS.__getitem__,
+    )
+    env.globals.update(rank=fmt.rank, UNKNOWN=fmt.UNKNOWN)
+    return env
+
+
+def _page(env: jinja2.Environment, template: str, path: str, site: Site, **context: Any) -> str:
+    here = posixpath.dirname(path)
+
+    def url(target: str, anchor: str = "") -> str:
+        link = posixpath.relpath(target, here) if here else target
+        return f"{link}#{anchor}" if anchor else link
+
+    return env.get_template(template).render(
+        site=site,
+        url=url,
+        plan_path=plan_path,
+        unit_path=unit_path,
+        field_path=field_path,
+        RESULTS=RESULTS,
+        UNITS=UNITS,
+        FIELDS=FIELDS,
+        **context,
+    )
+
+
+def render_pages(site: Site) -> dict[str, str]:
+    """Every generated page of the site, keyed by its docs-relative path."""
+    env = environment()
+    pages = {
+        HOME: _page(env, "home.md.j2", HOME, site),
+        RESULTS: _page(env, "results.md.j2", RESULTS, site),
+        UNITS: _page(env, "units.md.j2", UNITS, site),
+        FIELDS: _page(env, "fields.md.j2", FIELDS, site),
+    }
+    for plan in site.plans:
+        pages[plan_path(plan)] = _page(env, "plan.md.j2", plan_path(plan), site, plan=plan)
+    for unit in site.agency.units:
+        pages[unit_path(unit)] = _page(env, "unit.md.j2", unit_path(unit), site, unit=unit)
+    for field in site.fields():
+        pages[field_path(field)] = _page(env, "field.md.j2", field_path(field), site, field=field)
+    return pages
+
+
+def nav(site: Site) -> list[Any]:
+    """The explicit navigation (MkDocs `nav` shape); its size grows with units, not tasks."""
+    return [
+        {"Trang chủ": HOME},
+        {"Kế hoạch": [{f"Năm {p.year}": plan_path(p)} for p in reversed(site.plans)]},
+        {"Kết quả Chỉ số CCHC": RESULTS},
+        {"Đơn vị": [UNITS, *({u.name: unit_path(u)} for u in site.agency.units)]},
+        {"Lĩnh vực": [FIELDS, *({f"{f.id}. {f.name}": field_path(f)} for f in site.fields())]},
+    ]

@@ -1,0 +1,108 @@
+"""JSON Schema validation of each data file, with Vietnamese messages and positions.
+
+The schemas under `schemas/` are the declarative description of the data; editors'
+YAML tooling uses the same files. A subschema may carry `x-message`: the message shown
+when a value fails it, in words an editor understands.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .load import Source
+from .problems import Problem
+
+_TYPE_NAMES = {
+    "string": "chữ",
+    "integer": "số nguyên",
+    "number": "số",
+    "boolean": "true hoặc false",
+    "array": "danh sách",
+    "object": "nhóm khóa",
+    "null": "null (chưa có số liệu)",
+}
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """The JSON Schema named `name` (e.g. 'tasks')."""
+    text = resources.files(__package__).joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(name))
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    for json_type, label in (("string", str), ("integer", int), ("number", float), ("array", list), ("object", dict)):
+        if isinstance(value, label):
+            return _TYPE_NAMES[json_type]
+    return type(value).__name__
+
+
+def _problems(error: ValidationError, source: Source) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
+    kind = error.validator
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        out = []
+        for key in sorted(k for k in error.instance if k not in allowed):
+            guess = difflib.get_close_matches(key, allowed, n=1)
+            hint = f" (có phải '{guess[0]}'?)" if guess else ""
+            out.append(
+                source.problem(
+                    (*path, key),
+                    f"khóa '{key}' không được hỗ trợ{hint}; các khóa hợp lệ: {', '.join(allowed)}",
+                    key=True,
+                )
+            )
+        return out
+    if kind == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        return [source.problem(path, f"thiếu khóa bắt buộc '{k}'") for k in missing]
+    if kind == "propertyNames":
+        key = error.instance
+        return [source.problem((*path, key), custom or f"tên khóa '{key}' không hợp lệ", key=True)]
+    if custom:
+        message = custom
+    elif kind == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, list) else [expected]
+        names = " hoặc ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        message = f"phải là {names}, không phải {_describe(error.instance)}"
+    elif kind == "enum":
+        message = f"giá trị '{error.instance}' không hợp lệ; chọn một trong: {', '.join(map(str, error.validator_value))}"
+    elif kind == "minLength":
+        message = "không được để trống"
+    elif kind == "minItems":
+        message = f"cần ít nhất {error.validator_value} mục"
+    elif kind == "uniqueItems":
+        message = "danh sách có mục bị lặp"
+    elif kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        sign = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}[kind]
+        message = f"giá trị {error.instance} không hợp lệ: phải {sign} {error.validator_value}"
+    else:
+        message = error.message
+    return [source.problem(path, message)]
+
+
+def check(source: Source, schema_name: str) -> list[Problem]:
+    """All schema problems of one loaded file."""
+    problems: list[Problem] = []
+    for error in _validator(schema_name).iter_errors(source.data):
+        problems.extend(_problems(error, source))
+    return problems

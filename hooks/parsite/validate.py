@@ -1,0 +1,261 @@
+"""Cross-file checks that a schema cannot express: references, uniqueness, arithmetic.
+
+Each check reads the raw data of files that passed their schema and returns problems;
+files that failed their schema are skipped here (their schema problems are reported).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+from .dates import parse_deadline, parse_iso
+from .load import Source
+from .problems import Problem
+
+# Every published figure is rounded to 2 decimals, so each carries up to ±0,005.
+# A total compared with the sum of n rounded field points may differ by (n + 1) × 0,005:
+# the seed itself shows 89,42 against field points that add up to 89,43.
+ROUNDING = Decimal("0.005")
+
+
+def dec(value: float | int) -> Decimal:
+    """A YAML number as an exact decimal (7.58 stays 7.58)."""
+    return Decimal(str(value))
+
+
+@dataclass
+class RawData:
+    """The loaded files, each already checked against its schema (`ok` lists those that passed)."""
+
+    agency: Source
+    methodology: Source
+    documents: Source
+    results: list[Source]
+    plans: list[tuple[Source, Source]]
+    ok: set[str] = field(default_factory=set)
+
+    def valid(self, source: Source) -> bool:
+        return source.path in self.ok
+
+
+def _unique(source: Source, items: list[dict], list_path: tuple, label: str) -> list[Problem]:
+    seen: dict[object, int] = {}
+    problems = []
+    for i, item in enumerate(items):
+        key = item["id"]
+        if key in seen:
+            line = source.position((*list_path, seen[key], "id"))[0]
+            problems.append(source.problem((*list_path, i, "id"), f"{label} '{key}' bị trùng (đã dùng ở dòng {line})"))
+        else:
+            seen[key] = i
+    return problems
+
+
+def _known(names: Iterable[str]) -> str:
+    names = sorted(names)
+    shown = ", ".join(names[:12])
+    return shown + (", ..." if len(names) > 12 else "")
+
+
+def _document_ids(raw: RawData) -> set[str] | None:
+    if not raw.valid(raw.documents):
+        return None
+    return {d["id"] for d in raw.documents.data["documents"]}
+
+
+def _check_doc_ref(source: Source, path: tuple, ref: str, doc_ids: set[str] | None) -> list[Problem]:
+    if doc_ids is None or ref in doc_ids:
+        return []
+    return [source.problem(path, f"văn bản '{ref}' không có trong data/documents.yml (có: {_known(doc_ids)})")]
+
+
+def check_documents(raw: RawData) -> list[Problem]:
+    src = raw.documents
+    if not raw.valid(src):
+        return []
+    docs = src.data["documents"]
+    problems = _unique(src, docs, ("documents",), "mã văn bản")
+    for i, doc in enumerate(docs):
+        try:
+            parse_iso(doc["date"])
+        except ValueError as exc:
+            problems.append(src.problem(("documents", i, "date"), str(exc)))
+    return problems
+
+
+def check_agency(raw: RawData) -> list[Problem]:
+    src = raw.agency
+    if not raw.valid(src):
+        return []
+    units = src.data["units"]
+    problems = _unique(src, units, ("units",), "mã đơn vị")
+    doc_ids = _document_ids(raw)
+    for i, unit in enumerate(units):
+        for j, event in enumerate(unit.get("history", [])):
+            path = ("units", i, "history", j)
+            try:
+                parse_iso(event["date"])
+            except ValueError as exc:
+                problems.append(src.problem((*path, "date"), str(exc)))
+            if "document" in event:
+                problems += _check_doc_ref(src, (*path, "document"), event["document"], doc_ids)
+    return problems
+
+
+def check_methodology(raw: RawData) -> list[Problem]:
+    src = raw.methodology
+    if not raw.valid(src):
+        return []
+    problems = []
+    versions = src.data["versions"]
+    years = [v["from_year"] for v in versions]
+    if years != sorted(set(years)):
+        problems.append(src.problem(("versions",), "các phiên bản phải xếp theo from_year tăng dần, không trùng năm"))
+    for i, version in enumerate(versions):
+        fields = version["fields"]
+        problems += _unique(src, fields, ("versions", i, "fields"), "lĩnh vực")
+        total = sum((dec(f["max"]) for f in fields), Decimal(0))
+        if abs(total - dec(version["total"])) > ROUNDING:
+            problems.append(
+                src.problem(
+                    ("versions", i, "total"),
+                    f"tổng điểm tối đa các lĩnh vực là {total}, khác tổng điểm {dec(version['total'])}",
+                )
+            )
+    return problems
+
+
+def methodology_for(raw: RawData, year: int) -> dict | None:
+    """The raw methodology version that applies to `year`, if any."""
+    if not raw.valid(raw.methodology):
+        return None
+    applicable = [v for v in raw.methodology.data["versions"] if v["from_year"] <= year]
+    return applicable[-1] if applicable else None
+
+
+def _year_of(source: Source) -> str:
+    return PurePosixPath(source.path).stem
+
+
+def check_result(raw: RawData, src: Source, plan_years: set[int]) -> list[Problem]:
+    if not raw.valid(src):
+        return []
+    data = src.data
+    year = data["year"]
+    problems = []
+    if _year_of(src) != str(year):
+        problems.append(src.problem(("year",), f"năm {year} không khớp tên tệp (tệp này phải ghi year: {_year_of(src)})"))
+    if ("source" in data) == ("derived_from_plan" in data):
+        problems.append(
+            src.problem((), "cần đúng một trong hai khóa: 'source' (văn bản công bố) hoặc 'derived_from_plan'")
+        )
+    if "source" in data:
+        problems += _check_doc_ref(src, ("source",), data["source"], _document_ids(raw))
+    plan_year = data.get("derived_from_plan")
+    if plan_year is not None and plan_year not in plan_years:
+        problems.append(src.problem(("derived_from_plan",), f"không có kế hoạch năm {plan_year} trong data/plans/"))
+    if data["rank"] is not None and data["ranked_count"] is not None and data["rank"] > data["ranked_count"]:
+        problems.append(
+            src.problem(("rank",), f"xếp hạng {data['rank']} lớn hơn số đơn vị được xếp hạng {data['ranked_count']}")
+        )
+    version = methodology_for(raw, year)
+    points = data.get("fields")
+    if points is None or version is None:
+        if points is not None and raw.valid(raw.methodology):
+            problems.append(src.problem(("fields",), f"không có bộ chỉ số nào áp dụng cho năm {year} trong data/methodology.yml"))
+        if version is not None and data["total"] is not None and dec(data["total"]) > dec(version["total"]):
+            problems.append(src.problem(("total",), f"tổng điểm {dec(data['total'])} vượt điểm tối đa {dec(version['total'])}"))
+        return problems
+    maxima = {str(f["id"]): dec(f["max"]) for f in version["fields"]}
+    for key, value in points.items():
+        if key not in maxima:
+            problems.append(src.problem(("fields", key), f"lĩnh vực {key} không có trong bộ chỉ số năm {year} (có: {', '.join(maxima)})", key=True))
+        elif value is not None and dec(value) > maxima[key]:
+            problems.append(src.problem(("fields", key), f"điểm {dec(value)} vượt điểm tối đa {maxima[key]} của lĩnh vực {key}"))
+    for key in maxima:
+        if key not in points:
+            problems.append(src.problem(("fields",), f"thiếu điểm lĩnh vực {key} (ghi null nếu chưa có số liệu)"))
+    known = [dec(v) for k, v in points.items() if k in maxima and v is not None]
+    if data["total"] is not None and len(known) == len(maxima) == len(points):
+        total, added = dec(data["total"]), sum(known, Decimal(0))
+        if abs(added - total) > ROUNDING * (len(known) + 1):
+            problems.append(
+                src.problem(("total",), f"tổng điểm {total} khác tổng điểm các lĩnh vực {added}")
+            )
+    return problems
+
+
+def _sections(sections: list[dict], path: tuple) -> Iterable[tuple[tuple, dict]]:
+    for i, section in enumerate(sections):
+        yield (*path, i), section
+        yield from _sections(section.get("sections", []), (*path, i, "sections"))
+
+
+def check_plan(raw: RawData, plan: Source, tasks: Source, result_years: set[int]) -> list[Problem]:
+    problems: list[Problem] = []
+    doc_ids = _document_ids(raw)
+    year = None
+    if raw.valid(plan):
+        data = plan.data
+        year = data["year"]
+        folder = PurePosixPath(plan.path).parent.name
+        if folder != str(year):
+            problems.append(plan.problem(("year",), f"năm {year} không khớp tên thư mục '{folder}'"))
+        if data["date"]["year"] not in (year - 1, year):
+            problems.append(plan.problem(("date", "year"), f"năm ban hành {data['date']['year']} không hợp với kế hoạch năm {year}"))
+        if data["base_year"] not in result_years:
+            problems.append(plan.problem(("base_year",), f"chưa có kết quả năm {data['base_year']} trong data/results/"))
+        for i, ref in enumerate(data["legal_basis"]):
+            problems += _check_doc_ref(plan, ("legal_basis", i), ref, doc_ids)
+        for path, section in _sections(data["sections"], ("sections",)):
+            for i, ref in enumerate(section.get("cites", [])):
+                problems += _check_doc_ref(plan, (*path, "cites", i), ref, doc_ids)
+            if "overview" in section and section["overview"] not in result_years:
+                problems.append(plan.problem((*path, "overview"), f"chưa có kết quả năm {section['overview']} trong data/results/"))
+        if methodology_for(raw, year) is None and raw.valid(raw.methodology):
+            problems.append(plan.problem(("year",), f"không có bộ chỉ số nào áp dụng cho năm {year}"))
+    if raw.valid(tasks):
+        problems += _check_tasks(raw, tasks, year)
+    return problems
+
+
+def _check_tasks(raw: RawData, src: Source, year: int | None) -> list[Problem]:
+    items = src.data["tasks"]
+    problems = _unique(src, items, ("tasks",), "mã nhiệm vụ")
+    units = {u["id"] for u in raw.agency.data["units"]} if raw.valid(raw.agency) else None
+    version = methodology_for(raw, year) if year is not None else None
+    fields = {f["id"] for f in version["fields"]} if version else None
+    for i, task in enumerate(items):
+        path = ("tasks", i)
+        if fields is not None and task["field"] not in fields:
+            problems.append(src.problem((*path, "field"), f"lĩnh vực {task['field']} không có trong bộ chỉ số năm {year} (có: {', '.join(map(str, sorted(fields)))})"))
+        if units is not None:
+            for key, ref in [("lead", task["lead"])] + [(("support", j), r) for j, r in enumerate(task.get("support", []))]:
+                key_path = (*path, *key) if isinstance(key, tuple) else (*path, key)
+                if ref not in units:
+                    problems.append(src.problem(key_path, f"đơn vị '{ref}' không có trong data/agency.yml (có: {_known(units)})"))
+        if task["lead"] in task.get("support", []):
+            problems.append(src.problem((*path, "support"), f"đơn vị chủ trì '{task['lead']}' không đồng thời là đơn vị phối hợp"))
+        try:
+            deadline = parse_deadline(task["deadline"])
+        except ValueError as exc:
+            problems.append(src.problem((*path, "deadline"), str(exc)))
+            continue
+        if year is not None and deadline.due is not None and deadline.due.year != year:
+            problems.append(src.problem((*path, "deadline"), f"thời hạn {task['deadline']} nằm ngoài năm kế hoạch {year}"))
+    return problems
+
+
+def check_all(raw: RawData) -> list[Problem]:
+    """Every cross-file problem of the data."""
+    result_years = {r.data["year"] for r in raw.results if raw.valid(r)}
+    plan_years = {p.data["year"] for p, _ in raw.plans if raw.valid(p)}
+    problems = check_documents(raw) + check_agency(raw) + check_methodology(raw)
+    for src in raw.results:
+        problems += check_result(raw, src, plan_years)
+    for plan, tasks in raw.plans:
+        problems += check_plan(raw, plan, tasks, result_years)
+    return problems

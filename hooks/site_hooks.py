@@ -1,0 +1,45 @@
+"""MkDocs hooks: translate MkDocs events into calls to the plain core in `parsite`.
+
+on_config loads and validates `data/` (stopping the build with every problem listed)
+and sets the navigation; on_files adds the generated pages as virtual files.
+Nothing is written into `docs/`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from parsite.model import Site
+from parsite.problems import DataError
+from parsite.render import nav, render_pages
+from parsite.site import load_site
+
+log = logging.getLogger("mkdocs.plugins.parsite")
+
+_site: Site | None = None
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _site
+    root = Path(config.config_file_path).parent
+    try:
+        _site = load_site(root / "data", root)
+    except DataError as exc:
+        raise PluginError(str(exc)) from None
+    config.nav = nav(_site)
+    log.info("Đã đọc dữ liệu: %d kế hoạch, %d năm kết quả", len(_site.plans), len(_site.results))
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    assert _site is not None  # set by on_config
+    for path, content in render_pages(_site).items():
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            raise PluginError(f"docs/{path} trùng với trang được tạo từ dữ liệu; hãy xóa tệp này khỏi docs/")
+        files.append(File.generated(config, path, content=content))
+    return files
