@@ -45,7 +45,15 @@ def _agency(raw: RawData, docs: dict[str, Document]) -> Agency:
         for u in raw.agency.data["units"]
     )
     return Agency(
-        a["name"], a["short"], a["self_name"], a["header_name"], a["parent"], a["province"], a["place"], a["ranked_group"], units
+        a["name"],
+        a["short"],
+        a["self_name"],
+        a["header_name"],
+        a["parent"],
+        a["province"],
+        a["place"],
+        a["ranked_group"],
+        units,
     )
 
 
@@ -134,7 +142,7 @@ def _plan(
     return Plan(
         year=year,
         kind=data["kind"],
-        number=data["number"],
+        number=None if data["number"] is None else str(data["number"]),
         number_suffix=data["number_suffix"],
         day=data["date"]["day"],
         month=data["date"]["month"],
@@ -160,9 +168,7 @@ def assemble(raw: RawData) -> Site:
     docs = _documents(raw)
     agency = _agency(raw, docs)
     methodologies = _methodologies(raw)
-    results = {
-        r.year: r for r in (_result(src.data, docs, methodologies) for src in raw.results)
-    }
+    results = {r.year: r for r in (_result(src.data, docs, methodologies) for src in raw.results)}
     plans = tuple(
         sorted(
             (_plan(p.data, t.data, agency, docs, results, methodologies) for p, t in raw.plans),
@@ -176,5 +182,3 @@ def assemble(raw: RawData) -> Site:
         results=tuple(results[y] for y in sorted(results)),
         plans=plans,
     )
-
-

@@ -63,7 +63,8 @@ def rank(value: int | None, count: int | None) -> str:
 
 
 _MD_ESCAPE = re.compile(r"([\\`*_{}\[\]|])")
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+# What would start a block (heading, quote, list item, setext underline) at the start of a line.
+_BLOCK_START = re.compile(r"^([#>]|[-+=](?=\s|$)|\d+(?=[.)](?:\s|$)))")
 
 
 def md(text: object) -> str:
@@ -71,9 +72,21 @@ def md(text: object) -> str:
     value = " ".join(str(text).split())
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_ESCAPE.sub(r"\\\1", value)
-    return _LINE_START.sub(lambda m: m[1] + "\\" + m[2] if not m[2][0].isdigit() else m[1] + m[2][:-1] + "\\" + m[2][-1], value)
+    match = _BLOCK_START.match(value)
+    if match is None:
+        return value
+    if match[1][0].isdigit():  # "1. text": escape the dot, not the number
+        end = match.end()
+        return value[:end] + "\\" + value[end:]
+    return "\\" + value
 
 
 def html(text: object) -> str:
     """Escape data text for a raw HTML block (where Markdown is not processed)."""
-    return " ".join(str(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return (
+        " ".join(str(text).split())
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )

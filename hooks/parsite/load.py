@@ -63,15 +63,20 @@ class _Builder:
         self.problems: list[Problem] = []
         self.constructor = yaml.constructor.SafeConstructor()
         self.seen: set[int] = set()
+        self.alias_reported = False
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        if id(node) in self.seen:
+            # One message per file: an alias bomb would otherwise give thousands.
+            if not self.alias_reported:
+                self.alias_reported = True
+                # The composed node keeps only the anchor's position: point at the enclosing value.
+                self.problems.append(
+                    self.source.problem(path, "không dùng neo và bí danh YAML (& và *): hãy viết đầy đủ giá trị")
+                )
+            return None
         mark = node.start_mark
         self.source.positions[path] = (mark.line + 1, mark.column + 1)
-        if id(node) in self.seen:
-            self.problems.append(
-                self.source.problem(path, "không dùng neo và bí danh YAML (& và *): hãy viết đầy đủ giá trị")
-            )
-            return None
         self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -90,9 +95,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 line = key_node.start_mark.line + 1
-                self.problems.append(
-                    self.source.problem(path, f"dòng {line}: khóa phải là một chữ hoặc số đơn giản")
-                )
+                self.problems.append(self.source.problem(path, f"dòng {line}: khóa phải là một chữ hoặc số đơn giản"))
                 continue
             key = unicodedata.normalize("NFC", str(key_node.value))
             key_path = (*path, key)
@@ -127,9 +130,7 @@ def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [
-            Problem(display, line, column, "", "tệp không phải mã UTF-8; hãy lưu lại tệp với bảng mã UTF-8")
-        ]
+        return None, [Problem(display, line, column, "", "tệp không phải mã UTF-8; hãy lưu lại tệp với bảng mã UTF-8")]
     return text.removeprefix("\ufeff"), []
 
 
@@ -149,9 +150,7 @@ def _syntax_problem(exc: yaml.YAMLError, display: str) -> Problem:
 def load_text(text: str, display: str) -> tuple[Source, list[Problem]]:
     """Parse YAML text; return the source and the problems found while reading it."""
     source = Source(display, None)
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return source, [Problem(display, 1, 1, "", "tệp rỗng: không có dữ liệu")]
     try:
         node = yaml.compose(text, Loader=Loader)

@@ -27,7 +27,12 @@ class DataError(Exception):
     """Raised when the data has problems; carries every problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(set(problems))
+        # One message per place: when two checks trip on the same value (the schema's
+        # pattern and the date parser, say), the first one found is kept.
+        first: dict[tuple[str, int, int, str], Problem] = {}
+        for problem in problems:
+            first.setdefault((problem.file, problem.line, problem.column, problem.key_path), problem)
+        self.problems = sorted(first.values())
         count = len(self.problems)
         head = f"Dữ liệu có {count} lỗi, không xây dựng trang:"
         super().__init__("\n".join([head, *(str(p) for p in self.problems)]))

@@ -85,7 +85,9 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
         names = " hoặc ".join(_TYPE_NAMES.get(t, t) for t in expected)
         message = f"phải là {names}, không phải {_describe(error.instance)}"
     elif kind == "enum":
-        message = f"giá trị '{error.instance}' không hợp lệ; chọn một trong: {', '.join(map(str, error.validator_value))}"
+        message = (
+            f"giá trị '{error.instance}' không hợp lệ; chọn một trong: {', '.join(map(str, error.validator_value))}"
+        )
     elif kind == "minLength":
         message = "không được để trống"
     elif kind == "minItems":

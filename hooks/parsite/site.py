@@ -53,7 +53,9 @@ def load_site(data_dir: Path, root: Path | None = None) -> Site:
         results.append(read(path, "result"))
         used.add(path)
     if not results:
-        problems.append(Problem(_display(data_dir / "results", root), 0, 0, "", "chưa có tệp kết quả nào (results/NĂM.yml)"))
+        problems.append(
+            Problem(_display(data_dir / "results", root), 0, 0, "", "chưa có tệp kết quả nào (results/NĂM.yml)")
+        )
     plans = []
     for folder in sorted(p for p in (data_dir / "plans").glob("*") if p.is_dir()):
         plans.append((read(folder / "plan.yml", "plan"), read(folder / "tasks.yml", "tasks")))
@@ -62,7 +64,13 @@ def load_site(data_dir: Path, root: Path | None = None) -> Site:
     for path in sorted(data_dir.rglob("*")):
         if path.suffix in (".yml", ".yaml") and path not in used:
             problems.append(
-                Problem(_display(path, root), 0, 0, "", "tệp này không được trang sử dụng (tên hoặc vị trí không đúng quy ước)")
+                Problem(
+                    _display(path, root),
+                    0,
+                    0,
+                    "",
+                    "tệp này không được trang sử dụng (tên hoặc vị trí không đúng quy ước)",
+                )
             )
 
     raw = validate.RawData(fixed["agency.yml"], fixed["methodology.yml"], fixed["documents.yml"], results, plans, ok)

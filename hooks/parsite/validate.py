@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from .dates import parse_deadline, parse_iso
+from .fmt import number
 from .load import Source
 from .problems import Problem
 
@@ -122,7 +123,7 @@ def check_methodology(raw: RawData) -> list[Problem]:
             problems.append(
                 src.problem(
                     ("versions", i, "total"),
-                    f"tổng điểm tối đa các lĩnh vực là {total}, khác tổng điểm {dec(version['total'])}",
+                    f"tổng điểm tối đa các lĩnh vực là {number(total)}, khác tổng điểm {number(dec(version['total']))}",
                 )
             )
     return problems
@@ -147,7 +148,9 @@ def check_result(raw: RawData, src: Source, plan_years: set[int]) -> list[Proble
     year = data["year"]
     problems = []
     if _year_of(src) != str(year):
-        problems.append(src.problem(("year",), f"năm {year} không khớp tên tệp (tệp này phải ghi year: {_year_of(src)})"))
+        problems.append(
+            src.problem(("year",), f"năm {year} không khớp tên tệp (tệp này phải ghi year: {_year_of(src)})")
+        )
     if ("source" in data) == ("derived_from_plan" in data):
         problems.append(
             src.problem((), "cần đúng một trong hai khóa: 'source' (văn bản công bố) hoặc 'derived_from_plan'")
@@ -165,16 +168,34 @@ def check_result(raw: RawData, src: Source, plan_years: set[int]) -> list[Proble
     points = data.get("fields")
     if points is None or version is None:
         if points is not None and raw.valid(raw.methodology):
-            problems.append(src.problem(("fields",), f"không có bộ chỉ số nào áp dụng cho năm {year} trong data/methodology.yml"))
+            problems.append(
+                src.problem(("fields",), f"không có bộ chỉ số nào áp dụng cho năm {year} trong data/methodology.yml")
+            )
         if version is not None and data["total"] is not None and dec(data["total"]) > dec(version["total"]):
-            problems.append(src.problem(("total",), f"tổng điểm {dec(data['total'])} vượt điểm tối đa {dec(version['total'])}"))
+            problems.append(
+                src.problem(
+                    ("total",),
+                    f"tổng điểm {number(dec(data['total']))} vượt điểm tối đa {number(dec(version['total']))}",
+                )
+            )
         return problems
     maxima = {str(f["id"]): dec(f["max"]) for f in version["fields"]}
     for key, value in points.items():
         if key not in maxima:
-            problems.append(src.problem(("fields", key), f"lĩnh vực {key} không có trong bộ chỉ số năm {year} (có: {', '.join(maxima)})", key=True))
+            problems.append(
+                src.problem(
+                    ("fields", key),
+                    f"lĩnh vực {key} không có trong bộ chỉ số năm {year} (có: {', '.join(maxima)})",
+                    key=True,
+                )
+            )
         elif value is not None and dec(value) > maxima[key]:
-            problems.append(src.problem(("fields", key), f"điểm {dec(value)} vượt điểm tối đa {maxima[key]} của lĩnh vực {key}"))
+            problems.append(
+                src.problem(
+                    ("fields", key),
+                    f"điểm {number(dec(value))} vượt điểm tối đa {number(maxima[key])} của lĩnh vực {key}",
+                )
+            )
     for key in maxima:
         if key not in points:
             problems.append(src.problem(("fields",), f"thiếu điểm lĩnh vực {key} (ghi null nếu chưa có số liệu)"))
@@ -183,7 +204,7 @@ def check_result(raw: RawData, src: Source, plan_years: set[int]) -> list[Proble
         total, added = dec(data["total"]), sum(known, Decimal(0))
         if abs(added - total) > ROUNDING * (len(known) + 1):
             problems.append(
-                src.problem(("total",), f"tổng điểm {total} khác tổng điểm các lĩnh vực {added}")
+                src.problem(("total",), f"tổng điểm {number(total)} khác tổng điểm các lĩnh vực {number(added)}")
             )
     return problems
 
@@ -205,54 +226,85 @@ def check_plan(raw: RawData, plan: Source, tasks: Source, result_years: set[int]
         if folder != str(year):
             problems.append(plan.problem(("year",), f"năm {year} không khớp tên thư mục '{folder}'"))
         if data["date"]["year"] not in (year - 1, year):
-            problems.append(plan.problem(("date", "year"), f"năm ban hành {data['date']['year']} không hợp với kế hoạch năm {year}"))
+            problems.append(
+                plan.problem(("date", "year"), f"năm ban hành {data['date']['year']} không hợp với kế hoạch năm {year}")
+            )
         if data["base_year"] not in result_years:
-            problems.append(plan.problem(("base_year",), f"chưa có kết quả năm {data['base_year']} trong data/results/"))
+            problems.append(
+                plan.problem(("base_year",), f"chưa có kết quả năm {data['base_year']} trong data/results/")
+            )
         for i, ref in enumerate(data["legal_basis"]):
             problems += _check_doc_ref(plan, ("legal_basis", i), ref, doc_ids)
         for path, section in _sections(data["sections"], ("sections",)):
             for i, ref in enumerate(section.get("cites", [])):
                 problems += _check_doc_ref(plan, (*path, "cites", i), ref, doc_ids)
             if "overview" in section and section["overview"] not in result_years:
-                problems.append(plan.problem((*path, "overview"), f"chưa có kết quả năm {section['overview']} trong data/results/"))
+                problems.append(
+                    plan.problem((*path, "overview"), f"chưa có kết quả năm {section['overview']} trong data/results/")
+                )
         if methodology_for(raw, year) is None and raw.valid(raw.methodology):
             problems.append(plan.problem(("year",), f"không có bộ chỉ số nào áp dụng cho năm {year}"))
-    if raw.valid(tasks):
-        problems += _check_tasks(raw, tasks, year)
+    problems += _check_tasks(raw, tasks, year)
     return problems
 
 
 def _check_tasks(raw: RawData, src: Source, year: int | None) -> list[Problem]:
-    items = src.data["tasks"]
-    problems = _unique(src, items, ("tasks",), "mã nhiệm vụ")
+    """Checks of each task. Written defensively: it also runs on a file that failed its
+    schema, so an editor sees an unknown unit and a mistyped key in the same run."""
+    items = [t for t in src.data.get("tasks", []) if isinstance(t, dict)] if isinstance(src.data, dict) else []
+    if len(items) != len(src.data.get("tasks", []) if isinstance(src.data, dict) else []):
+        return []  # positions would not match; the schema problems are enough
+    problems = _unique(src, [t for t in items if isinstance(t.get("id"), str)], ("tasks",), "mã nhiệm vụ")
     units = {u["id"] for u in raw.agency.data["units"]} if raw.valid(raw.agency) else None
     version = methodology_for(raw, year) if year is not None else None
     fields = {f["id"] for f in version["fields"]} if version else None
     for i, task in enumerate(items):
         path = ("tasks", i)
-        if fields is not None and task["field"] not in fields:
-            problems.append(src.problem((*path, "field"), f"lĩnh vực {task['field']} không có trong bộ chỉ số năm {year} (có: {', '.join(map(str, sorted(fields)))})"))
-        if units is not None:
-            for key, ref in [("lead", task["lead"])] + [(("support", j), r) for j, r in enumerate(task.get("support", []))]:
-                key_path = (*path, *key) if isinstance(key, tuple) else (*path, key)
-                if ref not in units:
-                    problems.append(src.problem(key_path, f"đơn vị '{ref}' không có trong data/agency.yml (có: {_known(units)})"))
-        if task["lead"] in task.get("support", []):
-            problems.append(src.problem((*path, "support"), f"đơn vị chủ trì '{task['lead']}' không đồng thời là đơn vị phối hợp"))
-        try:
-            deadline = parse_deadline(task["deadline"])
-        except ValueError as exc:
-            problems.append(src.problem((*path, "deadline"), str(exc)))
-            continue
-        if year is not None and deadline.due is not None and deadline.due.year != year:
-            problems.append(src.problem((*path, "deadline"), f"thời hạn {task['deadline']} nằm ngoài năm kế hoạch {year}"))
+        field = task.get("field")
+        if fields is not None and type(field) is int and field not in fields:
+            problems.append(
+                src.problem(
+                    (*path, "field"),
+                    f"lĩnh vực {field} không có trong bộ chỉ số năm {year} (có: {_known(map(str, fields))})",
+                )
+            )
+        lead = task.get("lead")
+        support = task.get("support") if isinstance(task.get("support"), list) else []
+        refs = [((*path, "lead"), lead)] + [((*path, "support", j), ref) for j, ref in enumerate(support)]
+        for ref_path, ref in refs:
+            if units is not None and isinstance(ref, str) and ref not in units:
+                problems.append(
+                    src.problem(ref_path, f"đơn vị '{ref}' không có trong data/agency.yml (có: {_known(units)})")
+                )
+        if isinstance(lead, str) and lead in support:
+            problems.append(
+                src.problem((*path, "support"), f"đơn vị chủ trì '{lead}' không đồng thời là đơn vị phối hợp")
+            )
+        if isinstance(task.get("deadline"), str):
+            problems += _check_deadline(src, (*path, "deadline"), task["deadline"], year)
     return problems
+
+
+def _check_deadline(src: Source, path: tuple, text: str, year: int | None) -> list[Problem]:
+    try:
+        deadline = parse_deadline(text)
+    except ValueError as exc:
+        return [src.problem(path, str(exc))]
+    if year is not None and deadline.due is not None and deadline.due.year != year:
+        return [src.problem(path, f"thời hạn {text} nằm ngoài năm kế hoạch {year}")]
+    return []
+
+
+def _years(sources: list[Source]) -> set[int]:
+    return {s.data["year"] for s in sources if isinstance(s.data, dict) and type(s.data.get("year")) is int}
 
 
 def check_all(raw: RawData) -> list[Problem]:
     """Every cross-file problem of the data."""
-    result_years = {r.data["year"] for r in raw.results if raw.valid(r)}
-    plan_years = {p.data["year"] for p, _ in raw.plans if raw.valid(p)}
+    # Years are taken from every file that states one, valid or not, so that one broken
+    # file does not also report every reference to it as missing.
+    result_years = _years(raw.results)
+    plan_years = _years([p for p, _ in raw.plans])
     problems = check_documents(raw) + check_agency(raw) + check_methodology(raw)
     for src in raw.results:
         problems += check_result(raw, src, plan_years)

@@ -1,0 +1,57 @@
+"""Golden tests: a data folder in → the exact Markdown pages out.
+
+Run `scripts/test tests/test_golden_pages.py --regen` after a deliberate change and
+review the diff of tests/golden/*/expected in the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import GOLDEN, ROOT
+from parsite.render import nav, render_pages
+from parsite.site import load_site
+
+CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "data").is_dir())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_pages_match_golden(case: str, regen: bool) -> None:
+    folder = GOLDEN / case
+    site = load_site(folder / "data", ROOT)
+    pages = render_pages(site)
+    pages["nav.json"] = json.dumps(nav(site), ensure_ascii=False, indent=2) + "\n"
+    expected_dir = folder / "expected"
+    if regen:
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        for path, content in pages.items():
+            (expected_dir / path).parent.mkdir(parents=True, exist_ok=True)
+            (expected_dir / path).write_text(content, encoding="utf-8")
+    expected = {
+        p.relative_to(expected_dir).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(expected_dir.rglob("*"))
+        if p.is_file()
+    }
+    assert sorted(pages) == sorted(expected)
+    for path, content in pages.items():
+        assert content == expected[path], f"{case}/{path} differs from tests/golden/{case}/expected/{path}"
+
+
+def test_generate_script_writes_the_same_pages(tmp_path: Path) -> None:
+    """scripts/generate.py (used without MkDocs, e.g. by Zensical) writes exactly the core's pages."""
+    out = tmp_path / "generated"
+    data = GOLDEN / "other-agency" / "data"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate.py"), "--data", str(data), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*.md")}
+    assert written == set(render_pages(load_site(data, ROOT)))
