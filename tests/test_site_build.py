@@ -59,10 +59,18 @@ def test_plan_page_is_faithful_to_the_seed(built_site: Path) -> None:
         "Lĩnh vực 7: Xây dựng và phát triển chính quyền điện tử, chính quyền số đạt 16,85/20 điểm",
     ):
         assert line in plan
-    for heading in ("2.1. Mục đích", "2.2. Yêu cầu", "3. Nhiệm vụ, giải pháp: (Có Phụ lục kèm theo).", "4. Tổ chức thực hiện"):
+    for heading in (
+        "2.1. Mục đích",
+        "2.2. Yêu cầu",
+        "3. Nhiệm vụ, giải pháp: (Có Phụ lục kèm theo).",
+        "4. Tổ chức thực hiện",
+    ):
         assert heading in plan
     assert "tại kỳ báo cáo Quý III, năm 2024" in plan
-    assert "Nơi nhận: Sở Nội vụ (theo dõi); Ban Giám đốc Sở ; Các PCM, ĐVTT (thực hiện); Trang TTĐT Sở; Lưu: VT, VP." in plan
+    assert (
+        "Nơi nhận: Sở Nội vụ (theo dõi); Ban Giám đốc Sở ; Các PCM, ĐVTT (thực hiện); Trang TTĐT Sở; Lưu: VT, VP."
+        in plan
+    )
     assert "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Hoàng Việt Nam" in plan
     assert "\\" not in plan  # Markdown escapes never show
 
@@ -149,7 +157,9 @@ def test_another_agency_publishes_by_replacing_data(tmp_path: Path) -> None:
     assert "Tăng tỷ lệ hồ sơ trực tuyến <script>alert('x')</script>" in article_text(unit_html)
     plan_html = page(site, "ke-hoach/2025")
     assert 'href="javascript:' not in plan_html and "<b>không đậm</b>" not in plan_html
-    assert "*không in nghiêng*, <b>không đậm</b> & [không phải liên kết](javascript:alert(1))" in article_text(plan_html)
+    assert "*không in nghiêng*, <b>không đậm</b> & [không phải liên kết](javascript:alert(1))" in article_text(
+        plan_html
+    )
     assert "Dữ liệu minh họa" not in article_text(plan_html)  # these tasks are not marked as sample
     assert "Số: 31/KH-BQL" in article_text(plan_html)
 
@@ -166,8 +176,9 @@ def test_bad_data_stops_the_build_and_publishes_nothing(tmp_path: Path, keep_old
     result = mkdocs_build(project, site)
     assert result.returncode != 0
     line = next(i for i, s in enumerate(tasks.read_text(encoding="utf-8").splitlines(), 1) if "thanh-traa" in s)
-    assert f"data/plans/2024/tasks.yml:{line}:11: tasks[2].lead: đơn vị 'thanh-traa' không có trong data/agency.yml" in (
-        result.stderr
+    assert (
+        f"data/plans/2024/tasks.yml:{line}:11: tasks[2].lead: đơn vị 'thanh-traa' không có trong data/agency.yml"
+        in (result.stderr)
     )
     if keep_old_site:
         assert [p.name for p in site.iterdir()] == ["index.html"]
