@@ -1,7 +1,8 @@
 """MkDocs hooks: translate MkDocs events into calls to the plain core in `parsite`.
 
 on_config loads and validates `data/` (stopping the build with every problem listed)
-and sets the navigation; on_files adds the generated pages as virtual files.
+and sets the navigation; on_files adds the generated pages as virtual files;
+on_post_build adds diacritic-folded fields to the search index Material wrote.
 Nothing is written into `docs/`.
 """
 
@@ -12,10 +13,13 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from parsite.fmt import slugify
 from parsite.model import Site
 from parsite.problems import DataError
 from parsite.render import nav, render_pages
+from parsite.search import SearchConfigError, enrich_index_file
 from parsite.site import load_site
 
 log = logging.getLogger("mkdocs.plugins.parsite")
@@ -31,6 +35,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except DataError as exc:
         raise PluginError(str(exc)) from None
     config.nav = nav(_site)
+    config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
     log.info("Đã đọc dữ liệu: %d kế hoạch, %d năm kết quả", len(_site.plans), len(_site.results))
     return config
 
@@ -43,3 +48,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{path} trùng với trang được tạo từ dữ liệu; hãy xóa tệp này khỏi docs/")
         files.append(File.generated(config, path, content=content))
     return files
+
+
+@event_priority(-100)  # after Material's search plugin has written its index
+def on_post_build(config: MkDocsConfig) -> None:
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    try:
+        plain, folded = enrich_index_file(index)
+    except SearchConfigError as exc:
+        raise PluginError(str(exc)) from None
+    log.info("Chỉ mục tìm kiếm: %d byte, thêm trường không dấu: %d byte (%.2f×)", plain, folded, folded / plain)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from markdown.extensions.toc import slugify as ascii_slugify
 
 from .dates import Deadline
 
@@ -90,3 +92,21 @@ def html(text: object) -> str:
         .replace(">", "&gt;")
         .replace('"', "&quot;")
     )
+
+
+_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold(text: str) -> str:
+    """Remove Vietnamese diacritics: 'Đơn vị chủ trì' → 'Don vi chu tri'."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_STROKE))
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return unicodedata.normalize("NFC", stripped)
+
+
+def slugify(value: str, separator: str) -> str:
+    """Heading ids for Vietnamese headings: 'Điểm qua các năm' → 'diem-qua-cac-nam'.
+
+    Python-Markdown's own slugify drops 'Đ' (it has no decomposition) and gives 'iem-...'.
+    """
+    return ascii_slugify(fold(value), separator)

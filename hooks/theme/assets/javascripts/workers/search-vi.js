@@ -1,0 +1,108 @@
+/*
+ * Vietnamese search for Material for MkDocs.
+ *
+ * Runs Material's own search worker (its file name is passed as ?worker=...) and
+ * changes two things around it, without touching its code:
+ *
+ * - the query is normalised to NFC, so text typed with a decomposing input method
+ *   matches; unaccented words match the diacritic-folded fields the build adds
+ *   (title_folded, text_folded; see hooks/parsite/search.py);
+ * - results are ranked so that an entry holding the whole query as typed comes first,
+ *   then one holding the whole query without diacritics, then one holding every word,
+ *   then the rest; Material's score orders entries within each of these tiers.
+ */
+"use strict"
+
+var SETUP = 0
+var QUERY = 2
+var RESULT = 3
+
+/** Remove Vietnamese diacritics: "Đơn vị" → "Don vi". */
+function fold(text) {
+  return text
+    .replace(/đ/g, "d")
+    .replace(/Đ/g, "D")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .normalize("NFC")
+}
+
+/** Lowercase words of a text, markup and punctuation removed, single spaces. */
+function words(text) {
+  return (" " + text.replace(/<[^>]+>/g, " ").toLowerCase() + " ")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+}
+
+var documents = new Map()
+var lastQuery = ""
+
+function remember(index) {
+  documents.clear()
+  for (var i = 0; i < index.docs.length; i++) {
+    var doc = index.docs[i]
+    var title = words(doc.title)
+    var text = words(doc.title + " " + doc.text)
+    documents.set(doc.location, {
+      exact: text, folded: fold(text), title: title, titleFolded: fold(title)
+    })
+  }
+}
+
+/**
+ * Ranking tier of one result: the phrase as typed (8), the phrase without diacritics (4),
+ * every word (2), some words (0); plus 1 when the title holds the phrase.
+ */
+function tier(item, phrase) {
+  var doc = documents.get(item.location)
+  if (doc && phrase.trim()) {
+    var folded = fold(phrase)
+    var inTitle = doc.titleFolded.indexOf(folded) !== -1 ? 1 : 0
+    if (doc.exact.indexOf(phrase) !== -1) return 8 + inTitle
+    if (doc.folded.indexOf(folded) !== -1) return 4 + inTitle
+  }
+  var terms = Object.keys(item.terms || {})
+  if (terms.length && terms.every(function (t) { return item.terms[t] })) return 2
+  return 0
+}
+
+function rerank(result) {
+  var phrase = words(lastQuery.normalize("NFC"))
+  var groups = result.items.map(function (group) {
+    var ranked = group.map(function (item) {
+      return { item: item, tier: tier(item, phrase) }
+    })
+    ranked.sort(function (a, b) {
+      return b.tier - a.tier || b.item.score - a.item.score
+    })
+    return ranked
+  })
+  groups.sort(function (a, b) {
+    return b[0].tier - a[0].tier || b[0].item.score - a[0].item.score
+  })
+  result.items = groups.map(function (ranked) {
+    return ranked.map(function (r) { return r.item })
+  })
+  return result
+}
+
+// Runs before Material's own listener (registered by importScripts below), so the
+// index and the query can be read and the query normalised before Material sees them.
+self.addEventListener("message", function (event) {
+  var message = event.data
+  if (message.type === SETUP) {
+    remember(message.data)
+  } else if (message.type === QUERY && typeof message.data === "string") {
+    message.data = message.data.normalize("NFC")
+    lastQuery = message.data
+  }
+})
+
+var post = self.postMessage.bind(self)
+self.postMessage = function (message) {
+  if (message && message.type === RESULT && message.data && message.data.items) {
+    message.data = rerank(message.data)
+  }
+  post(message)
+}
+
+importScripts(new URL(self.location.href).searchParams.get("worker"))

@@ -1,0 +1,181 @@
+"""Browser tests of the site's search box (Material's own, with Vietnamese folding)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+import yaml
+from helpers import ROOT
+from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass(frozen=True)
+class Hit:
+    href: str
+    title: str
+    top: bool  # shown as a page heading (h1) rather than a section of that page
+
+
+def search(page: Page, site_url: str, query: str, *, every: bool = False) -> list[Hit]:
+    """Type `query` into the search box as a user would; return the results in display order.
+
+    Material renders the first 10 results; `every` scrolls the list until all are rendered.
+    """
+    page.goto(site_url)
+    box = page.locator("input.md-search__input")
+    box.click()
+    meta = page.locator(".md-search-result__meta")
+    meta.filter(has_text="Nhập để bắt đầu tìm kiếm").wait_for()  # index loaded, nothing searched yet
+    # One query with the whole text (typing key by key would race intermediate queries).
+    box.fill(query)
+    box.press("End")
+    meta.filter(has_text=re.compile("liên quan|Không tìm thấy")).wait_for()
+    page.wait_for_timeout(150)  # let the result list settle after the count appears
+    count = re.match(r"(\d+)", meta.inner_text())
+    expected = int(count[1]) if count else (1 if "1 tài liệu" in meta.inner_text() else 0)
+    if not every:
+        expected = min(expected, 10)
+    items = page.locator("li.md-search-result__item")
+    scroller = page.locator(".md-search__scrollwrap")
+    for _ in range(50):  # Material renders 10 results, then 4 more each time the list reaches its end
+        if items.count() >= expected:
+            break
+        scroller.evaluate("e => e.scrollTo(0, 0)")
+        page.wait_for_timeout(30)
+        scroller.evaluate("e => e.scrollTo(0, e.scrollHeight)")
+        page.wait_for_timeout(60)
+    assert items.count() == expected, f"{query!r}: {items.count()} of {expected} results rendered"
+    hits = []
+    for link in page.locator("a.md-search-result__link").all():
+        heading = link.locator("h1, h2").first
+        hits.append(
+            Hit(
+                link.get_attribute("href") or "",
+                " ".join((heading.text_content() or "").split()),
+                heading.evaluate("e => e.tagName") == "H1",
+            )
+        )
+    return hits
+
+
+def locations(hits: list[Hit]) -> list[str]:
+    return [re.sub(r"^https?://[^/]+/|\?h=[^#]*", "", h.href) for h in hits]
+
+
+def tasks() -> list[dict]:
+    return yaml.safe_load((ROOT / "data" / "plans" / "2024" / "tasks.yml").read_text(encoding="utf-8"))["tasks"]
+
+
+def task_location(task: dict) -> str:
+    return f"don-vi/{task['lead']}/#nv-2024-{task['id'].lower()}"
+
+
+# (accented query, its unaccented twin, the page that must come first for both)
+TWINS = [
+    ("cải cách thủ tục hành chính", "cai cach thu tuc hanh chinh", "linh-vuc/3/"),
+    ("tài chính công", "tai chinh cong", "linh-vuc/6/"),
+    ("chính quyền số", "chinh quyen so", "linh-vuc/7/"),
+    ("chính quyền điện tử", "chinh quyen dien tu", "linh-vuc/7/"),
+    ("cải cách thể chế", "cai cach the che", "linh-vuc/2/"),
+    ("Văn phòng Sở", "van phong so", "don-vi/van-phong/"),
+    ("Hoàng Việt Nam", "hoang viet nam", "ke-hoach/2024/"),
+]
+
+
+@pytest.mark.parametrize(("accented", "plain", "first"), TWINS, ids=[t[1] for t in TWINS])
+def test_unaccented_query_finds_what_the_accented_one_finds(
+    page: Page, site_url: str, accented: str, plain: str, first: str
+) -> None:
+    with_marks = locations(search(page, site_url, accented, every=True))
+    without = locations(search(page, site_url, plain, every=True))
+    assert with_marks and with_marks[0] == first
+    assert without and without[0] == first
+    assert set(with_marks) <= set(without)
+
+
+def test_d_matches_dj(page: Page, site_url: str) -> None:
+    found = locations(search(page, site_url, "don vi"))
+    assert "don-vi/" in found  # "Nhiệm vụ theo đơn vị"
+    assert locations(search(page, site_url, "Don vi chu tri"))[0].startswith("don-vi/")
+
+
+def test_word_after_punctuation_is_found(page: Page, site_url: str) -> None:
+    # The plan cites "... (SIPAS) tỉnh Đắk Nông"; Material's default separator misses it.
+    assert locations(search(page, site_url, "SIPAS"))[0] == "ke-hoach/2024/"
+
+
+def test_decomposed_query_finds_the_same_as_composed(page: Page, site_url: str) -> None:
+    import unicodedata
+
+    composed = locations(search(page, site_url, "thủ tục hành chính"))
+    decomposed = locations(search(page, site_url, unicodedata.normalize("NFD", "thủ tục hành chính")))
+    assert composed and decomposed == composed
+
+
+@pytest.mark.parametrize("task_id", ["NV01", "NV14", "NV25"])
+def test_task_id_lists_that_task(page: Page, site_url: str, task_id: str) -> None:
+    task = next(t for t in tasks() if t["id"] == task_id)
+    hits = search(page, site_url, task_id)
+    found = locations(hits)
+    assert found[0] == f"don-vi/{task['lead']}/"
+    assert found[1] == task_location(task)
+    assert hits[1].title.startswith(f"{task_id} · ")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["thanh toán trực tuyến phí, lệ phí", "thanh toan truc tuyen phi, le phi"],
+)
+def test_distinctive_phrase_finds_its_task_first(page: Page, site_url: str, query: str) -> None:
+    task = next(t for t in tasks() if "thanh toán trực tuyến phí" in t["task"])
+    assert task_location(task) in locations(search(page, site_url, query))[:2]
+
+
+@pytest.mark.parametrize(
+    ("query", "unit"),
+    [
+        ("Thanh tra Sở", "thanh-tra"),
+        ("thanh tra so", "thanh-tra"),
+        ("Phòng Người có công", "phong-ncc"),
+        ("phong nguoi co cong", "phong-ncc"),
+        ("KHTC", "phong-khtc"),
+    ],
+)
+def test_unit_name_lists_its_tasks(page: Page, site_url: str, query: str, unit: str) -> None:
+    found = locations(search(page, site_url, query, every=True))
+    assert found[0] == f"don-vi/{unit}/"
+    led = [task_location(t) for t in tasks() if t["lead"] == unit]
+    assert led and set(led) <= set(found)
+
+
+def test_whole_phrase_ranks_above_some_words(page: Page, site_url: str) -> None:
+    # "Kiểm tra" alone is in many tasks; the task holding the whole phrase comes first.
+    phrase = "kiểm tra công tác CCHC"
+    task = next(t for t in tasks() if "kiểm tra công tác CCHC" in t["task"])
+    for query in (phrase, "kiem tra cong tac cchc"):
+        sections = [loc for loc in locations(search(page, site_url, query)) if "#nv-" in loc]
+        assert sections[0] == task_location(task)
+
+
+def test_query_that_matches_nothing(page: Page, site_url: str) -> None:
+    assert search(page, site_url, "xyzzyq") == []
+    assert "Không tìm thấy tài liệu liên quan" in page.locator(".md-search-result__meta").inner_text()
+
+
+def test_clicking_a_task_result_lands_on_the_task(page: Page, site_url: str) -> None:
+    search(page, site_url, "NV14")
+    page.locator("a.md-search-result__link").nth(1).click()
+    page.wait_for_url(re.compile(r"don-vi/phong-khtc/.*#nv-2024-nv14$"))
+    heading = page.locator("#nv-2024-nv14")
+    assert heading.is_visible()
+    box = heading.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"]  # scrolled to it
+
+
+def test_search_ui_is_vietnamese(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    assert page.locator("input.md-search__input").get_attribute("placeholder") == "Tìm kiếm"
