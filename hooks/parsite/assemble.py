@@ -10,6 +10,8 @@ from .model import (
     FieldScore,
     Methodology,
     Plan,
+    Province,
+    ProvinceResult,
     Section,
     Signature,
     Site,
@@ -163,6 +165,17 @@ def _plan(
     )
 
 
+def _province(data: dict, docs: dict[str, Document]) -> Province:
+    return Province(
+        data["name"],
+        docs[data["source"]],
+        tuple(
+            ProvinceResult(r["year"], None if r["total"] is None else dec(r["total"]), r["rank"], r["ranked_count"])
+            for r in sorted(data["results"], key=lambda r: r["year"])
+        ),
+    )
+
+
 def assemble(raw: RawData) -> Site:
     """Build the site model from data that passed validation."""
     docs = _documents(raw)
@@ -181,4 +194,5 @@ def assemble(raw: RawData) -> Site:
         methodologies=methodologies,
         results=tuple(results[y] for y in sorted(results)),
         plans=plans,
+        province=_province(raw.province.data, docs) if raw.province else None,
     )

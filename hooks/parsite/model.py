@@ -200,6 +200,25 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class ProvinceResult:
+    """The province's own PAR INDEX result in one year (national ranking)."""
+
+    year: int
+    total: Decimal | None
+    rank: int | None
+    ranked_count: int | None
+
+
+@dataclass(frozen=True)
+class Province:
+    """Optional context: the province's PAR INDEX results and where they are stated."""
+
+    name: str
+    source: Document
+    results: tuple[ProvinceResult, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the site shows, built from `data/`."""
 
@@ -208,6 +227,7 @@ class Site:
     methodologies: tuple[Methodology, ...]
     results: tuple[YearResult, ...]  # oldest first
     plans: tuple[Plan, ...]  # oldest first
+    province: Province | None = None
 
     @property
     def latest_result(self) -> YearResult:

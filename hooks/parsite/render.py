@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from . import fmt
+from . import analysis, charts, fmt
 from .model import Field, Plan, Site, Unit
 
 HOME = "index.md"
@@ -51,7 +51,16 @@ def environment() -> jinja2.Environment:
         status=fmt.STATUS_LABELS.__getitem__,
         unit_kind=fmt.UNIT_KIND_LABELS.__getitem__,
     )
-    env.globals.update(rank=fmt.rank, UNKNOWN=fmt.UNKNOWN)
+    env.globals.update(
+        rank=fmt.rank,
+        UNKNOWN=fmt.UNKNOWN,
+        total_chart=charts.total_chart,
+        rank_chart=charts.rank_chart,
+        field_chart=charts.field_chart,
+        field_bars=charts.field_bars,
+        gaps=analysis.gaps,
+        target_outcome=analysis.target_outcome,
+    )
     return env
 
 

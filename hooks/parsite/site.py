@@ -12,6 +12,7 @@ from .problems import DataError, Problem
 
 # Fixed files under data/, with the schema each one follows.
 FIXED = {"agency.yml": "agency", "methodology.yml": "methodology", "documents.yml": "documents"}
+OPTIONAL = {"province.yml": "province"}
 
 
 def _display(path: Path, root: Path) -> str:
@@ -48,6 +49,11 @@ def load_site(data_dir: Path, root: Path | None = None) -> Site:
     for name, schema_name in FIXED.items():
         fixed[name] = read(data_dir / name, schema_name)
         used.add(data_dir / name)
+    optional = {}
+    for name, schema_name in OPTIONAL.items():
+        if (data_dir / name).exists():
+            optional[name] = read(data_dir / name, schema_name)
+            used.add(data_dir / name)
     results = []
     for path in sorted((data_dir / "results").glob("*.yml")):
         results.append(read(path, "result"))
@@ -73,7 +79,15 @@ def load_site(data_dir: Path, root: Path | None = None) -> Site:
                 )
             )
 
-    raw = validate.RawData(fixed["agency.yml"], fixed["methodology.yml"], fixed["documents.yml"], results, plans, ok)
+    raw = validate.RawData(
+        fixed["agency.yml"],
+        fixed["methodology.yml"],
+        fixed["documents.yml"],
+        results,
+        plans,
+        optional.get("province.yml"),
+        ok,
+    )
     problems += validate.check_all(raw)
     if problems:
         raise DataError(problems)

@@ -36,6 +36,7 @@ class RawData:
     documents: Source
     results: list[Source]
     plans: list[tuple[Source, Source]]
+    province: Source | None = None  # optional file
     ok: set[str] = field(default_factory=set)
 
     def valid(self, source: Source) -> bool:
@@ -299,13 +300,37 @@ def _years(sources: list[Source]) -> set[int]:
     return {s.data["year"] for s in sources if isinstance(s.data, dict) and type(s.data.get("year")) is int}
 
 
+def check_province(raw: RawData) -> list[Problem]:
+    src = raw.province
+    if src is None or not raw.valid(src):
+        return []
+    problems = _check_doc_ref(src, ("source",), src.data["source"], _document_ids(raw))
+    seen: dict[int, int] = {}
+    for i, result in enumerate(src.data["results"]):
+        if result["year"] in seen:
+            problems.append(src.problem(("results", i, "year"), f"năm {result['year']} bị lặp"))
+        seen[result["year"]] = i
+        if (
+            result["rank"] is not None
+            and result["ranked_count"] is not None
+            and result["rank"] > result["ranked_count"]
+        ):
+            problems.append(
+                src.problem(
+                    ("results", i, "rank"),
+                    f"xếp hạng {result['rank']} lớn hơn số tỉnh được xếp hạng {result['ranked_count']}",
+                )
+            )
+    return problems
+
+
 def check_all(raw: RawData) -> list[Problem]:
     """Every cross-file problem of the data."""
     # Years are taken from every file that states one, valid or not, so that one broken
     # file does not also report every reference to it as missing.
     result_years = _years(raw.results)
     plan_years = _years([p for p, _ in raw.plans])
-    problems = check_documents(raw) + check_agency(raw) + check_methodology(raw)
+    problems = check_documents(raw) + check_agency(raw) + check_methodology(raw) + check_province(raw)
     for src in raw.results:
         problems += check_result(raw, src, plan_years)
     for plan, tasks in raw.plans:

@@ -1,0 +1,93 @@
+"""What the scores say about a plan: where points were lost, and whether its target was met.
+
+The plan's own logic: aim the tasks at the fields that lost points (điểm bị trừ).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import Field, FieldScore, Plan, Site, Task, YearResult
+
+
+@dataclass(frozen=True)
+class FieldGap:
+    """One field of the base year: points lost and the plan's tasks aimed at it."""
+
+    field: Field
+    points: Decimal | None
+    lost: Decimal | None
+    tasks: tuple[Task, ...]
+
+    @property
+    def uncovered(self) -> bool:
+        """Points were lost but the plan has no task for this field."""
+        return bool(self.lost) and not self.tasks
+
+    @property
+    def untargeted_tasks(self) -> bool:
+        """The plan has tasks for a field that lost no points."""
+        return self.lost == 0 and bool(self.tasks)
+
+
+def gaps(plan: Plan) -> list[FieldGap]:
+    """Fields of the plan's base year, most points lost first (unknown last, then by field)."""
+    result = []
+    for field in plan.methodology.fields:
+        score = plan.base.score(field.id)
+        tasks = tuple(t for t in plan.tasks if t.field.id == field.id)
+        result.append(FieldGap(field, score.points if score else None, score.lost if score else None, tasks))
+    return sorted(result, key=lambda g: (g.lost is None, -(g.lost or 0), g.field.id))
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: Field
+    before: Decimal | None
+    after: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.before is None or self.after is None else self.after - self.before
+
+
+@dataclass(frozen=True)
+class TargetOutcome:
+    """The plan's target checked against the result of the plan's year, once entered."""
+
+    plan: Plan
+    result: YearResult | None  # None until the plan year's result is entered
+    target_rank: int | None
+
+    @property
+    def known(self) -> bool:
+        return self.result is not None and self.result.rank is not None and self.target_rank is not None
+
+    @property
+    def met(self) -> bool | None:
+        if not self.known:
+            return None
+        return self.result.rank <= self.target_rank  # type: ignore[union-attr,operator]
+
+    @property
+    def margin(self) -> int | None:
+        """Ranks better (positive) or worse (negative) than the target."""
+        if not self.known:
+            return None
+        return self.target_rank - self.result.rank  # type: ignore[union-attr,operator]
+
+    def field_changes(self) -> list[FieldChange]:
+        """Per field: points in the base year and in the plan year."""
+        if self.result is None:
+            return []
+        return [FieldChange(s.field, _points(self.plan.base.score(s.field.id)), s.points) for s in self.result.scores]
+
+
+def _points(score: FieldScore | None) -> Decimal | None:
+    return score.points if score else None
+
+
+def target_outcome(site: Site, plan: Plan) -> TargetOutcome:
+    result = next((r for r in site.results if r.year == plan.year), None)
+    return TargetOutcome(plan, result, plan.target_rank)

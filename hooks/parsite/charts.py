@@ -1,0 +1,250 @@
+"""Chart geometry for static SVG charts: scales, points and gaps, no drawing.
+
+The templates in `templates/_charts.j2` turn these into inline SVG that follows
+Material's light and dark palettes through CSS classes. Unknown values break the line
+(a gap), they are never drawn as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import fmt
+from .model import Site, YearResult
+
+WIDTH = 640
+HEIGHT = 260
+LEFT, RIGHT, TOP, BOTTOM = 56, 24, 28, 44
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int
+    value: Decimal | int
+    x: float
+    y: float
+    label: str
+    note: str = ""  # e.g. "suy ra" for a derived rank
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: float
+    label: str
+    anchor: str = "middle"  # SVG text-anchor, so labels at the edges stay inside the chart
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal reference line (maximum, target)."""
+
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class LineChart:
+    id: str
+    title: str
+    description: str
+    points: tuple[Point, ...]
+    segments: tuple[tuple[Point, ...], ...]  # runs of consecutive known years
+    unknown: tuple[Tick, ...]  # x positions of years without a value
+    x_ticks: tuple[Tick, ...]
+    y_ticks: tuple[Tick, ...]
+    rules: tuple[Rule, ...] = ()
+    labels_below: bool = False  # value labels under the points (inverted charts)
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    bottom_y: float = HEIGHT - BOTTOM
+
+
+INSET = 64  # keeps the first and last points (and their labels) off the axis labels
+
+
+def _x_positions(years: list[int], width: int) -> dict[int, float]:
+    span = width - LEFT - RIGHT - 2 * INSET
+    if len(years) == 1:
+        return {years[0]: LEFT + INSET + span / 2}
+    step = span / (len(years) - 1)
+    return {year: LEFT + INSET + i * step for i, year in enumerate(years)}
+
+
+def _nice_step(span: float) -> Decimal:
+    for step in (Decimal("0.5"), 1, 2, 5, 10, 20, 25, 50):
+        if span / float(step) <= 6:
+            return Decimal(step)
+    return Decimal(100)
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    series: list[tuple[int, Decimal | int | None, str]],
+    *,
+    low: Decimal | int,
+    high: Decimal | int,
+    inverted: bool = False,
+    rules: list[tuple[Decimal | int, str]] | None = None,
+    height: int = HEIGHT,
+) -> LineChart:
+    """A line over years; `series` is (year, value or None, note); `inverted` puts `low` at the top."""
+    years = [year for year, _, _ in series]
+    xs = _x_positions(years, WIDTH)
+    top, bottom = TOP, height - BOTTOM
+    lo, hi = Decimal(low), Decimal(high)
+
+    def y_of(value: Decimal | int) -> float:
+        share = float((Decimal(value) - lo) / (hi - lo)) if hi != lo else 0.5
+        return top + share * (bottom - top) if inverted else bottom - share * (bottom - top)
+
+    points, segments, run, unknown = [], [], [], []
+    for year, value, note in series:
+        if value is None:
+            unknown.append(Tick(xs[year], fmt.UNKNOWN))
+            if run:
+                segments.append(tuple(run))
+            run = []
+            continue
+        point = Point(year, value, xs[year], y_of(value), fmt.number(value), note)
+        points.append(point)
+        run.append(point)
+    if run:
+        segments.append(tuple(run))
+    step = _nice_step(float(hi - lo))
+    first = (lo // step) * step
+    y_ticks = []
+    value = first if first > lo else first + step
+    y_ticks.append(Tick(y_of(lo), fmt.number(lo)))
+    while value <= hi:
+        y_ticks.append(Tick(y_of(value), fmt.number(value)))
+        value += step
+    known = [f"{p.year}: {p.label}{' (' + p.note + ')' if p.note else ''}" for p in points]
+    missing = [str(year) for year, value, _ in series if value is None]
+    description = "; ".join(known) + (f". Chưa có số liệu: {', '.join(missing)}." if missing else ".")
+    return LineChart(
+        id=chart_id,
+        title=title,
+        description=description,
+        points=tuple(points),
+        segments=tuple(s for s in segments if len(s) > 1),
+        unknown=tuple(unknown),
+        x_ticks=tuple(Tick(xs[y], str(y)) for y in years),
+        y_ticks=tuple(y_ticks),
+        rules=tuple(Rule(y_of(v), label) for v, label in (rules or [])),
+        labels_below=inverted,
+        height=height,
+        bottom_y=bottom,
+    )
+
+
+def total_chart(site: Site) -> LineChart:
+    results = site.results
+    known = [r.total for r in results if r.total is not None]
+    scale = max((r.methodology.total for r in results if r.methodology), default=Decimal(100))
+    low = (min(known) // 10) * 10 if known else Decimal(0)
+    return line_chart(
+        "bieu-do-tong-diem",
+        "Tổng điểm Chỉ số CCHC qua các năm",
+        [(r.year, r.total, "") for r in results],
+        low=min(low, scale - 10),
+        high=scale,
+    )
+
+
+def rank_chart(site: Site) -> LineChart:
+    results = site.results
+    ranks = [r.rank for r in results if r.rank is not None]
+    counts = [r.ranked_count for r in results if r.ranked_count is not None]
+    plan = site.current_plan
+    target = plan.target_rank if plan else None
+    worst = max([*ranks, *counts, *([target] if target else []), 2])
+    rules = [(target, f"Mục tiêu năm {plan.year}: thứ {target}")] if plan and target else []
+    return line_chart(
+        "bieu-do-xep-hang",
+        "Xếp hạng qua các năm (thứ 1 ở trên cùng)",
+        [(r.year, r.rank, "suy ra" if r.rank_derived else "") for r in results],
+        low=1,
+        high=worst,
+        inverted=True,
+        rules=rules,
+    )
+
+
+def field_chart(site: Site, field_id: int) -> LineChart:
+    series: list[tuple[int, Decimal | int | None, str]] = []
+    maxima = []
+    for r in site.results:
+        score = r.score(field_id)
+        series.append((r.year, score.points if score else None, ""))
+        if score:
+            maxima.append(score.field.max)
+    high = max(maxima, default=Decimal(1))
+    return line_chart(
+        f"bieu-do-linh-vuc-{field_id}",
+        f"Điểm lĩnh vực {field_id} qua các năm",
+        series,
+        low=0,
+        high=high,
+        rules=[(high, f"Tối đa {fmt.number(high)}")],
+        height=200,
+    )
+
+
+@dataclass(frozen=True)
+class Bar:
+    field_id: int
+    name: str
+    y: float
+    max_width: float
+    earned_width: float | None  # None when the points are unknown
+    label: str
+    lost_label: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    id: str
+    title: str
+    description: str
+    bars: tuple[Bar, ...]
+    width: int
+    height: int
+    left: int
+    bar_height: int
+
+
+def field_bars(result: YearResult) -> BarChart:
+    """Points earned against the maximum, per field, for one year."""
+    left, bar_height, gap = 56, 18, 12
+    span = WIDTH - left - 150
+    largest = max((s.field.max for s in result.scores), default=Decimal(1))
+    bars = []
+    for i, score in enumerate(result.scores):
+        max_width = span * float(score.field.max / largest)
+        earned = None if score.points is None else span * float(score.points / largest)
+        lost = score.lost
+        bars.append(
+            Bar(
+                score.field.id,
+                score.field.name,
+                TOP + i * (bar_height + gap),
+                max_width,
+                earned,
+                f"{fmt.number(score.points)}/{fmt.number(score.field.max)}",
+                fmt.UNKNOWN if lost is None else ("không bị trừ" if lost == 0 else f"bị trừ {fmt.number(lost)}"),
+            )
+        )
+    description = "; ".join(f"Lĩnh vực {b.field_id}: {b.label} điểm, {b.lost_label}" for b in bars) + "."
+    return BarChart(
+        id=f"bieu-do-linh-vuc-nam-{result.year}",
+        title=f"Điểm đạt so với điểm tối đa theo lĩnh vực, năm {result.year}",
+        description=description,
+        bars=tuple(bars),
+        width=WIDTH,
+        height=TOP + len(bars) * (bar_height + gap) + 8,
+        left=left,
+        bar_height=bar_height,
+    )
