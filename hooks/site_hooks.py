@@ -1,7 +1,7 @@
 """MkDocs hooks: translate MkDocs events into calls to the plain core in `parsite`.
 
 on_config loads and validates `data/` (stopping the build with every problem listed)
-and sets the navigation; on_files adds the generated pages as virtual files;
+and sets the navigation; on_files adds the generated pages and downloads as virtual files;
 on_post_build adds diacritic-folded fields to the search index Material wrote.
 Nothing is written into `docs/`.
 """
@@ -15,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from parsite.exports import export_files
 from parsite.fmt import slugify
 from parsite.model import Site
 from parsite.problems import DataError
@@ -47,6 +48,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if existing is not None:
             raise PluginError(f"docs/{path} trùng với trang được tạo từ dữ liệu; hãy xóa tệp này khỏi docs/")
         files.append(File.generated(config, path, content=content))
+    for path, data in export_files(_site, config.site_url).items():
+        files.append(File.generated(config, path, content=data))
     return files
 
 

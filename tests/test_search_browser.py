@@ -105,7 +105,7 @@ def test_d_matches_dj(page: Page, site_url: str) -> None:
 
 def test_word_after_punctuation_is_found(page: Page, site_url: str) -> None:
     # The plan cites "... (SIPAS) tỉnh Đắk Nông"; Material's default separator misses it.
-    assert locations(search(page, site_url, "SIPAS"))[0] == "ke-hoach/2024/"
+    assert "ke-hoach/2024/" in locations(search(page, site_url, "SIPAS"))
 
 
 def test_decomposed_query_finds_the_same_as_composed(page: Page, site_url: str) -> None:

@@ -230,6 +230,11 @@ class Site:
     province: Province | None = None
 
     @property
+    def tasks(self) -> tuple[Task, ...]:
+        """Every task of every plan, oldest plan first."""
+        return tuple(t for p in self.plans for t in p.tasks)
+
+    @property
     def latest_result(self) -> YearResult:
         return self.results[-1]
 
@@ -252,10 +257,7 @@ class Site:
         return self.methodologies[-1].fields
 
     def tasks_led_by(self, unit: Unit) -> list[Task]:
-        return [t for p in self.plans for t in p.tasks if t.lead.id == unit.id]
+        return [t for t in self.tasks if t.lead.id == unit.id]
 
     def tasks_supported_by(self, unit: Unit) -> list[Task]:
-        return [t for p in self.plans for t in p.tasks if unit in t.support]
-
-    def tasks_for_field(self, field_id: int) -> list[Task]:
-        return [t for p in self.plans for t in p.tasks if t.field.id == field_id]
+        return [t for t in self.tasks if unit in t.support]

@@ -12,12 +12,15 @@ from typing import Any
 import jinja2
 
 from . import analysis, charts, fmt
+from .calendars import calendar_path
 from .model import Field, Plan, Site, Unit
 
 HOME = "index.md"
 RESULTS = "ket-qua.md"
 UNITS = "don-vi/index.md"
 FIELDS = "linh-vuc/index.md"
+FINDER = "tra-cuu.md"
+OPEN_DATA = "du-lieu.md"
 
 
 def plan_path(plan: Plan) -> str:
@@ -45,6 +48,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         md=fmt.md,
         html=fmt.html,
+        fold=lambda text: " ".join(fmt.fold(str(text)).lower().split()),
         num=fmt.number,
         day=fmt.day,
         deadline=fmt.deadline,
@@ -53,6 +57,7 @@ def environment() -> jinja2.Environment:
     )
     env.globals.update(
         rank=fmt.rank,
+        STATUS_LABELS=fmt.STATUS_LABELS,
         UNKNOWN=fmt.UNKNOWN,
         total_chart=charts.total_chart,
         rank_chart=charts.rank_chart,
@@ -68,20 +73,41 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
     here = posixpath.dirname(path)
 
     def url(target: str, anchor: str = "") -> str:
+        """Link from this page to another page's Markdown source (for Markdown links)."""
         link = posixpath.relpath(target, here) if here else target
         return f"{link}#{anchor}" if anchor else link
+
+    def html_url(target: str, anchor: str = "") -> str:
+        """Link from this page's URL to another page or file, for raw HTML (directory URLs)."""
+        link = posixpath.relpath(_directory_url(target), _directory_url(path))
+        link = "" if link == "." else link + ("/" if target.endswith(".md") else "")
+        return f"{link}#{anchor}" if anchor else link or "./"
 
     return env.get_template(template).render(
         site=site,
         url=url,
+        html_url=html_url,
         plan_path=plan_path,
         unit_path=unit_path,
         field_path=field_path,
+        calendar_path=calendar_path,
         RESULTS=RESULTS,
         UNITS=UNITS,
         FIELDS=FIELDS,
+        FINDER=FINDER,
+        OPEN_DATA=OPEN_DATA,
         **context,
     )
+
+
+def _directory_url(path: str) -> str:
+    """'don-vi/x.md' → 'don-vi/x', 'don-vi/index.md' → 'don-vi', 'index.md' → '.' (as MkDocs serves them)."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")].rstrip("/")
+    return stem or "."
 
 
 def render_pages(site: Site) -> dict[str, str]:
@@ -92,6 +118,8 @@ def render_pages(site: Site) -> dict[str, str]:
         RESULTS: _page(env, "results.md.j2", RESULTS, site),
         UNITS: _page(env, "units.md.j2", UNITS, site),
         FIELDS: _page(env, "fields.md.j2", FIELDS, site),
+        FINDER: _page(env, "finder.md.j2", FINDER, site),
+        OPEN_DATA: _page(env, "open-data.md.j2", OPEN_DATA, site),
     }
     for plan in site.plans:
         pages[plan_path(plan)] = _page(env, "plan.md.j2", plan_path(plan), site, plan=plan)
@@ -107,7 +135,9 @@ def nav(site: Site) -> list[Any]:
     return [
         {"Trang chủ": HOME},
         {"Kế hoạch": [{f"Năm {p.year}": plan_path(p)} for p in reversed(site.plans)]},
+        {"Tra cứu nhiệm vụ": FINDER},
         {"Kết quả Chỉ số CCHC": RESULTS},
         {"Đơn vị": [UNITS, *({u.name: unit_path(u)} for u in site.agency.units)]},
         {"Lĩnh vực": [FIELDS, *({f"{f.id}. {f.name}": field_path(f)} for f in site.fields())]},
+        {"Dữ liệu mở": OPEN_DATA},
     ]

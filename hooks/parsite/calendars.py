@@ -1,0 +1,89 @@
+"""Deadline calendars (iCalendar, RFC 5545): one feed per unit and one for all tasks.
+
+One all-day event per dated task on its last day (a quarter ends on its last day);
+ongoing tasks ("thường xuyên") have no date and are left out. UIDs are stable, so a
+subscribed calendar updates its events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from . import fmt
+from .model import Site, Task, Unit
+
+FOLDER = "lich"
+
+
+def _stamp() -> datetime:
+    """DTSTAMP: the build time, or SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC).replace(microsecond=0)
+
+
+def calendar_path(unit: Unit | None = None) -> str:
+    return f"{FOLDER}/{unit.id if unit else 'tat-ca'}.ics"
+
+
+def task_url(task: Task, site_url: str | None) -> str | None:
+    if not site_url:
+        return None
+    return f"{site_url.rstrip('/')}/don-vi/{task.lead.id}/#{task.anchor}"
+
+
+def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Event | None:
+    due = task.deadline.due
+    if due is None:
+        return None
+    plan = next(p for p in site.plans if p.year == task.plan_year)
+    event = Event()
+    event.add("uid", f"{task.anchor}@{fmt.slugify(site.agency.short, '-')}.chi-so-cchc")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", due)
+    event.add("dtend", due + timedelta(days=1))
+    event.add("summary", f"{task.id} · {task.task}")
+    lines = [
+        f"Kế hoạch: {plan.short_title}",
+        f"Lĩnh vực {task.field.id}: {task.field.name}",
+        f"Đơn vị chủ trì: {task.lead.name}",
+        f"Đơn vị phối hợp: {'; '.join(u.name for u in task.support) or 'không có'}",
+        f"Thời hạn hoàn thành: {fmt.deadline(task.deadline)}",
+        f"Sản phẩm: {task.output}",
+        f"Trạng thái: {fmt.STATUS_LABELS[task.status]}",
+    ]
+    if task.sample:
+        lines.append("Dữ liệu minh họa.")
+    url = task_url(task, site_url)
+    if url:
+        event.add("url", url)
+        lines.append(url)
+    event.add("description", "\n".join(lines))
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _calendar(site: Site, name: str, tasks: list[Task], site_url: str | None) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{site.agency.short}//Chỉ số CCHC//VI")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
+    stamp = _stamp()
+    for task in sorted(tasks, key=lambda t: (t.plan_year, t.id)):
+        event = _event(site, task, site_url, stamp)
+        if event is not None:
+            calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def calendar_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
+    """The feed of all tasks and one per unit (the tasks it leads or supports)."""
+    tasks = list(site.tasks)
+    files = {calendar_path(): _calendar(site, f"Hạn nhiệm vụ CCHC – {site.agency.short}", tasks, site_url)}
+    for unit in site.agency.units:
+        mine = [t for t in tasks if t.lead.id == unit.id or unit in t.support]
+        files[calendar_path(unit)] = _calendar(site, f"Hạn nhiệm vụ CCHC – {unit.name}", mine, site_url)
+    return files

@@ -1,0 +1,195 @@
+"""Open data downloads built from the same model as the pages: CSV, Excel, JSON, schemas.
+
+`export_files(site)` returns docs-relative path → bytes; the MkDocs hook adds them as
+generated files (so links to them are validated) and `scripts/generate.py` writes them.
+Keys and columns are documented on the "Dữ liệu mở" page (templates/open-data.md.j2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from . import fmt
+from .calendars import calendar_files
+from .model import Site, Task
+
+FOLDER = "du-lieu"
+
+# (column title, key in the task record): the CSV and Excel columns, in order.
+TASK_COLUMNS = [
+    ("Mã nhiệm vụ", "id"),
+    ("Năm kế hoạch", "plan_year"),
+    ("Lĩnh vực", "field"),
+    ("Tên lĩnh vực", "field_name"),
+    ("Tiêu chí", "criterion"),
+    ("Tồn tại, hạn chế", "problem"),
+    ("Nội dung nhiệm vụ", "task"),
+    ("Đơn vị chủ trì", "lead_name"),
+    ("Đơn vị phối hợp", "support_names"),
+    ("Thời hạn hoàn thành", "deadline"),
+    ("Hạn cuối (YYYY-MM-DD)", "due"),
+    ("Sản phẩm", "output"),
+    ("Trạng thái", "status_label"),
+    ("Dữ liệu minh họa", "sample"),
+]
+
+SCORE_COLUMNS = [
+    ("Năm", "year"),
+    ("Lĩnh vực", "field"),
+    ("Tên lĩnh vực", "field_name"),
+    ("Điểm tối đa", "max"),
+    ("Điểm đạt", "points"),
+    ("Điểm bị trừ", "lost"),
+    ("Nguồn", "source"),
+]
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def task_record(task: Task) -> dict[str, Any]:
+    """One task as a flat record with stable keys (tasks.json, CSV, Excel)."""
+    due = task.deadline.due
+    return {
+        "id": task.id,
+        "plan_year": task.plan_year,
+        "field": task.field.id,
+        "field_name": task.field.name,
+        "criterion": task.criterion,
+        "problem": task.problem,
+        "task": task.task,
+        "lead": task.lead.id,
+        "lead_name": task.lead.name,
+        "support": [u.id for u in task.support],
+        "support_names": [u.name for u in task.support],
+        "deadline": fmt.deadline(task.deadline),
+        "deadline_kind": task.deadline.kind,
+        "due": due.isoformat() if due else None,
+        "output": task.output,
+        "status": task.status,
+        "status_label": fmt.STATUS_LABELS[task.status],
+        "sample": task.sample,
+        "anchor": task.anchor,
+    }
+
+
+def score_records(site: Site) -> list[dict[str, Any]]:
+    """One record per year × field of the newest methodology; unknown points are null."""
+    rows = []
+    for result in site.results:
+        source = result.source.number if result.source else f"suy ra từ Kế hoạch năm {result.derived_from_plan}"
+        for field in site.fields():
+            score = result.score(field.id)
+            rows.append(
+                {
+                    "year": result.year,
+                    "field": field.id,
+                    "field_name": field.name,
+                    "max": _number(score.field.max) if score else None,
+                    "points": _number(score.points) if score else None,
+                    "lost": _number(score.lost) if score else None,
+                    "source": source,
+                }
+            )
+    return rows
+
+
+def scores_json(site: Site) -> dict[str, Any]:
+    return {
+        "agency": site.agency.name,
+        "years": [
+            {
+                "year": r.year,
+                "total": _number(r.total),
+                "rank": r.rank,
+                "ranked_count": r.ranked_count,
+                "rank_derived": r.rank_derived,
+                "source": r.source.number if r.source else None,
+                "derived_from_plan": r.derived_from_plan,
+                "note": r.note,
+                "fields": [
+                    {
+                        "field": s.field.id,
+                        "name": s.field.name,
+                        "max": _number(s.field.max),
+                        "points": _number(s.points),
+                        "lost": _number(s.lost),
+                    }
+                    for s in r.scores
+                ],
+            }
+            for r in site.results
+        ],
+    }
+
+
+def _csv(columns: list[tuple[str, str]], records: list[dict[str, Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([title for title, _ in columns])
+    for record in records:
+        writer.writerow([_cell(record[key]) for _, key in columns])
+    # UTF-8 with BOM so that Excel opens Vietnamese text correctly.
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(value)
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return "" if value is None else value
+
+
+def _xlsx(columns: list[tuple[str, str]], records: list[dict[str, Any]], title: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append([t for t, _ in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for record in records:
+        sheet.append([_cell(record[key]) for _, key in columns])
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+        for cell in column:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    book.properties.creator = "parsite"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def export_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
+    """Every download of the site, keyed by docs-relative path."""
+    tasks = [task_record(t) for t in site.tasks]
+    scores = score_records(site)
+    files = {
+        f"{FOLDER}/tasks.csv": _csv(TASK_COLUMNS, tasks),
+        f"{FOLDER}/tasks.xlsx": _xlsx(TASK_COLUMNS, tasks, "Nhiệm vụ"),
+        f"{FOLDER}/tasks.json": _json({"agency": site.agency.name, "tasks": tasks}),
+        f"{FOLDER}/scores.json": _json(scores_json(site)),
+        f"{FOLDER}/scores.csv": _csv(SCORE_COLUMNS, scores),
+    }
+    schemas = resources.files(__package__).joinpath("schemas")
+    for schema in sorted(schemas.iterdir(), key=lambda p: p.name):
+        files[f"{FOLDER}/schemas/{schema.name}"] = schema.read_bytes()
+    files.update(calendar_files(site, site_url))
+    return files

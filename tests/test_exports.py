@@ -1,0 +1,134 @@
+"""Every download parsed back and compared with the data it comes from."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import ROOT
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+
+def data(path: str) -> dict:
+    return yaml.safe_load((ROOT / "data" / path).read_text(encoding="utf-8"))
+
+
+TASKS = data("plans/2024/tasks.yml")["tasks"]
+UNITS = {u["id"]: u for u in data("agency.yml")["units"]}
+
+
+def due_date(deadline: object) -> date | None:
+    """The expected last day, computed here independently of the core."""
+    text = str(deadline)
+    if text == "Thường xuyên":
+        return None
+    if "/" in text and text.count("/") == 2:
+        d, m, y = map(int, text.split("/"))
+        return date(y, m, d)
+    if text.startswith("Quý"):
+        quarter = {"I": 1, "II": 2, "III": 3, "IV": 4}[text.split()[1].split("/")[0]]
+        year = int(text.split("/")[1])
+        return date(year + (quarter == 4), 1 if quarter == 4 else quarter * 3 + 1, 1) - timedelta(days=1)
+    if text.startswith("Tháng"):
+        month, year = map(int, text.split()[1].split("/"))
+        return date(year + (month == 12), 1 if month == 12 else month + 1, 1) - timedelta(days=1)
+    return date.fromisoformat(text)
+
+
+def test_tasks_csv_opens_in_excel_and_holds_every_task(built_site: Path) -> None:
+    raw = (built_site / "du-lieu" / "tasks.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == len(TASKS)
+    for row, task in zip(rows, TASKS, strict=True):
+        assert row["Mã nhiệm vụ"] == task["id"]
+        assert row["Nội dung nhiệm vụ"] == task["task"]
+        assert row["Đơn vị chủ trì"] == UNITS[task["lead"]]["name"]
+        assert row["Đơn vị phối hợp"] == "; ".join(UNITS[u]["name"] for u in task.get("support", []))
+        assert row["Sản phẩm"] == task["output"]
+        assert row["Tồn tại, hạn chế"] == task["problem"]
+        due = due_date(task["deadline"])
+        assert row["Hạn cuối (YYYY-MM-DD)"] == (due.isoformat() if due else "")
+
+
+def test_tasks_xlsx_matches_the_csv(built_site: Path) -> None:
+    sheet = load_workbook(built_site / "du-lieu" / "tasks.xlsx").active
+    values = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
+    raw = (built_site / "du-lieu" / "tasks.csv").read_text(encoding="utf-8-sig")
+    assert values == list(csv.reader(io.StringIO(raw)))
+
+
+def test_tasks_json_has_stable_keys(built_site: Path) -> None:
+    exported = json.loads((built_site / "du-lieu" / "tasks.json").read_text(encoding="utf-8"))
+    assert exported["agency"] == data("agency.yml")["agency"]["name"]
+    assert [t["id"] for t in exported["tasks"]] == [t["id"] for t in TASKS]
+    keys = {
+        "id", "plan_year", "field", "field_name", "criterion", "problem", "task", "lead", "lead_name", "support",
+        "support_names", "deadline", "deadline_kind", "due", "output", "status", "status_label", "sample", "anchor",
+    }  # fmt: skip
+    for record, task in zip(exported["tasks"], TASKS, strict=True):
+        assert set(record) == keys
+        assert (record["field"], record["lead"], record["support"]) == (
+            task["field"], task["lead"], task.get("support", [])
+        )  # fmt: skip
+        assert record["status"] == task["status"] and record["sample"] is True
+
+
+def test_scores_json_and_csv(built_site: Path) -> None:
+    scores = json.loads((built_site / "du-lieu" / "scores.json").read_text(encoding="utf-8"))
+    years = {y["year"]: y for y in scores["years"]}
+    seed = data("results/2023.yml")
+    assert years[2023]["total"] == seed["total"] and years[2023]["rank"] == seed["rank"]
+    assert {f["field"]: f["points"] for f in years[2023]["fields"]} == {int(k): v for k, v in seed["fields"].items()}
+    assert years[2022]["total"] is None and years[2022]["rank"] == 9 and years[2022]["rank_derived"] is True
+    rows = list(csv.DictReader(io.StringIO((built_site / "du-lieu" / "scores.csv").read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 2 * 7  # one row per year × field
+    six = next(r for r in rows if r["Năm"] == "2023" and r["Lĩnh vực"] == "6")
+    assert (six["Điểm tối đa"], six["Điểm đạt"], six["Điểm bị trừ"]) == ("11", "7.58", "3.42")
+    assert all(r["Điểm đạt"] == "" for r in rows if r["Năm"] == "2022")  # unknown, not zero
+
+
+def test_schemas_are_published(built_site: Path) -> None:
+    for name in ("agency", "methodology", "documents", "result", "province", "plan", "tasks"):
+        schema = json.loads((built_site / "du-lieu" / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        assert schema["$schema"].startswith("https://json-schema.org/")
+
+
+def events(path: Path) -> list:
+    return list(Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
+
+
+@pytest.mark.parametrize("unit", sorted(UNITS))
+def test_unit_calendar_has_one_event_per_dated_task(built_site: Path, unit: str) -> None:
+    mine = [t for t in TASKS if t["lead"] == unit or unit in t.get("support", [])]
+    expected = {t["id"]: due_date(t["deadline"]) for t in mine if due_date(t["deadline"])}
+    found = {str(e["summary"]).split(" · ")[0]: e for e in events(built_site / "lich" / f"{unit}.ics")}
+    assert set(found) == set(expected)  # ongoing tasks are left out
+    for task_id, event in found.items():
+        assert event["dtstart"].dt == expected[task_id]  # all-day, on the last day
+        assert event["dtend"].dt == expected[task_id] + timedelta(days=1)
+        assert "Đơn vị chủ trì: " in str(event["description"])
+
+
+def test_calendar_uids_are_stable_and_unique(built_site: Path, tmp_path: Path) -> None:
+    everything = events(built_site / "lich" / "tat-ca.ics")
+    uids = [str(e["uid"]) for e in everything]
+    assert len(uids) == len(set(uids)) == sum(1 for t in TASKS if due_date(t["deadline"]))
+    from helpers import mkdocs_build
+
+    again = tmp_path / "again"
+    assert mkdocs_build(ROOT, again).returncode == 0
+    assert [str(e["uid"]) for e in events(again / "lich" / "tat-ca.ics")] == uids
+    by_uid = {str(e["uid"]): e for e in everything}
+    assert str(by_uid["nv-2024-nv03@so-ld-tbxh.chi-so-cchc"]["summary"]).startswith("NV03 · ")
+
+
+def test_unit_page_links_its_calendar(built_site: Path) -> None:
+    html = (built_site / "don-vi" / "thanh-tra" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../lich/thanh-tra.ics">Đăng ký lịch hạn hoàn thành</a>' in html

@@ -1,0 +1,169 @@
+"""Browser tests of the task finder ("Tra cứu nhiệm vụ")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+import pytest
+from playwright.sync_api import Browser, Page
+from test_exports import TASKS, UNITS, due_date
+
+pytestmark = pytest.mark.browser
+
+# 2024-11-30 20:00 UTC is already 1 December 2024 in Vietnam.
+NOW = "2024-11-30T20:00:00Z"
+TODAY = date(2024, 12, 1)
+
+
+def open_finder(page: Page, site_url: str, query: str = "") -> Page:
+    page.clock.set_fixed_time(NOW)
+    page.goto(f"{site_url}tra-cuu/{query}")
+    page.locator("#finder").wait_for()
+    return page
+
+
+def shown(page: Page) -> list[str]:
+    """Task ids of the visible rows, in display order ("2024-NV01" → "NV01")."""
+    ids = page.locator("#finder-table tbody tr:not([hidden])").evaluate_all("rows => rows.map(r => r.dataset.id)")
+    return [i.split("-", 1)[1] for i in ids]
+
+
+def ids(tasks: list[dict]) -> list[str]:
+    return [t["id"] for t in tasks]
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in text if unicodedata.category(c) != "Mn")
+
+
+def test_without_javascript_every_task_is_listed(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site_url}tra-cuu/?don-vi=phong-khtc")
+    assert page.locator("#finder-table tbody tr").count() == len(TASKS)
+    assert page.locator("#finder-table tbody tr:visible").count() == len(TASKS)
+    assert not page.locator("#finder").is_visible()  # the filters need JavaScript
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("role", "keep"),
+    [
+        ("", lambda t, u: t["lead"] == u or u in t.get("support", [])),
+        ("chu-tri", lambda t, u: t["lead"] == u),
+        ("phoi-hop", lambda t, u: u in t.get("support", [])),
+    ],
+)
+def test_unit_filter_by_role(page: Page, site_url: str, role: str, keep) -> None:
+    open_finder(page, site_url)
+    page.select_option("select[name=don-vi]", "phong-khtc")
+    if role:
+        page.select_option("select[name=vai-tro]", role)
+    expected = ids([t for t in TASKS if keep(t, "phong-khtc")])
+    assert shown(page) == expected
+    assert "don-vi=phong-khtc" in page.url
+    count = page.locator("#finder-count").inner_text()
+    assert count == f"{len(expected)} trên {len(TASKS)} nhiệm vụ khớp với bộ lọc"
+
+
+def test_text_search_ignores_diacritics_and_case(page: Page, site_url: str) -> None:
+    open_finder(page, site_url)
+    page.fill("input[name=tu-khoa]", "phong khtc")
+    involved = ids([t for t in TASKS if "phong-khtc" in (t["lead"], *t.get("support", []))])
+    page.wait_for_function(
+        f"document.querySelectorAll('#finder-table tbody tr:not([hidden])').length == {len(involved)}"
+    )
+    assert shown(page) == involved
+    page.fill("input[name=tu-khoa]", "THANH TOAN TRUC TUYEN")
+    page.wait_for_url(re.compile(r"tu-khoa=THANH\+TOAN\+TRUC\+TUYEN"))
+    assert shown(page) == ids([t for t in TASKS if "thanh toan truc tuyen" in fold(t["task"] + " " + t["problem"])])
+
+
+def test_field_and_status_filters(page: Page, site_url: str) -> None:
+    open_finder(page, site_url, "?linh-vuc=6")
+    assert page.locator("select[name=linh-vuc]").input_value() == "6"
+    assert shown(page) == ids([t for t in TASKS if t["field"] == 6])
+    page.select_option("select[name=trang-thai]", "hoan-thanh")
+    assert shown(page) == ids([t for t in TASKS if t["field"] == 6 and t["status"] == "hoan-thanh"])
+
+
+@pytest.mark.parametrize(
+    ("han", "extra", "keep"),
+    [
+        ("qua-han", "", lambda d, t: d is not None and d < TODAY and t["status"] != "hoan-thanh"),
+        ("thang-nay", "", lambda d, t: d is not None and (d.year, d.month) == (2024, 12)),
+        ("quy-nay", "", lambda d, t: d is not None and date(2024, 10, 1) <= d <= date(2024, 12, 31)),
+        ("khoang", "&tu=2024-09-01&den=2024-09-30", lambda d, t: d is not None and d.month == 9 and d.year == 2024),
+    ],
+)
+def test_deadline_filters_use_vietnam_today(page: Page, site_url: str, han: str, extra: str, keep) -> None:
+    open_finder(page, site_url, f"?han={han}{extra}")
+    expected = ids([t for t in TASKS if keep(due_date(t["deadline"]), t)])
+    assert expected  # the sample data exercises every filter
+    assert shown(page) == expected
+    assert page.locator("input[name=tu]").is_visible() == (han == "khoang")
+
+
+def test_url_state_round_trip_and_back_button(page: Page, site_url: str) -> None:
+    open_finder(page, site_url, "?don-vi=van-phong&vai-tro=chu-tri")
+    led = ids([t for t in TASKS if t["lead"] == "van-phong"])
+    assert shown(page) == led
+    page.select_option("select[name=linh-vuc]", "7")
+    assert re.search(r"don-vi=van-phong&vai-tro=chu-tri&linh-vuc=7$", page.url)
+    assert shown(page) == ids([t for t in TASKS if t["lead"] == "van-phong" and t["field"] == 7])
+    page.go_back()
+    page.wait_for_url(re.compile(r"vai-tro=chu-tri$"))
+    assert page.locator("select[name=linh-vuc]").input_value() == ""
+    assert shown(page) == led
+    page.click("#finder button[type=reset]")
+    page.wait_for_url(re.compile(r"/tra-cuu/$"))
+    assert len(shown(page)) == len(TASKS)
+
+
+def test_sorting_by_deadline_and_back(page: Page, site_url: str) -> None:
+    open_finder(page, site_url)
+    page.get_by_role("button", name="Thời hạn").click()
+    by_due = sorted(TASKS, key=lambda t: (due_date(t["deadline"]) or date.max, t["id"]))
+    assert shown(page) == ids(by_due)
+    assert page.locator("th[data-sort=due]").get_attribute("aria-sort") == "ascending"
+    page.get_by_role("button", name="Thời hạn").click()
+    assert shown(page) == ids(by_due)[::-1]
+    assert page.url.endswith("?sap-xep=-due")
+    page.go_back()
+    assert shown(page) == ids(by_due)
+
+
+def test_sorting_with_the_keyboard(page: Page, site_url: str) -> None:
+    open_finder(page, site_url)
+    page.get_by_role("button", name="Đơn vị chủ trì").focus()
+    page.keyboard.press("Enter")
+    names = [fold(UNITS[t["lead"]]["name"]) for t in TASKS]
+    shown_names = [fold(UNITS[next(t["lead"] for t in TASKS if t["id"] == i)]["name"]) for i in shown(page)]
+    assert shown_names == sorted(names)
+
+
+def test_nothing_matches(page: Page, site_url: str) -> None:
+    open_finder(page, site_url, "?tu-khoa=xyzzy")
+    assert shown(page) == []
+    assert page.locator("#finder-empty").is_visible()
+    assert "Không có nhiệm vụ nào khớp với bộ lọc" in page.locator("#finder-empty").inner_text()
+    assert page.locator("#finder-count").inner_text() == f"0 trên {len(TASKS)} nhiệm vụ khớp với bộ lọc"
+
+
+def test_links_lead_to_the_task(page: Page, site_url: str) -> None:
+    open_finder(page, site_url, "?tu-khoa=NV14")
+    page.locator("#finder-table tbody tr:not([hidden]) a").first.click()
+    page.wait_for_url(re.compile(r"/don-vi/phong-khtc/#nv-2024-nv14$"))
+    assert page.locator("#nv-2024-nv14").is_visible()
+
+
+def test_fits_a_phone_screen(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{site_url}tra-cuu/")
+    page.locator("#finder").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
