@@ -15,11 +15,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from parsite.clock import ClockError
 from parsite.exports import export_files
 from parsite.fmt import slugify
 from parsite.model import Site
 from parsite.problems import DataError
-from parsite.render import nav, render_pages
+from parsite.render import build_stamp, nav, render_pages
 from parsite.search import SearchConfigError, enrich_index_file
 from parsite.site import load_site
 
@@ -33,9 +34,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     try:
         _site = load_site(root / "data", root)
-    except DataError as exc:
+    except (DataError, ClockError) as exc:
         raise PluginError(str(exc)) from None
     config.nav = nav(_site)
+    config.extra["build_stamp"] = build_stamp()
     config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
     log.info("Đã đọc dữ liệu: %d kế hoạch, %d năm kết quả", len(_site.plans), len(_site.results))
     return config

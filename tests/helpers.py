@@ -20,12 +20,29 @@ def copy_project(dest: Path, data: Path | None = None) -> Path:
     for folder in ("hooks", "docs"):
         shutil.copytree(ROOT / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(data or ROOT / "data", dest / "data")
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        shutil.copy(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "scripts", dest / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    if (ROOT / ".venv").exists():
+        (dest / ".venv").symlink_to(ROOT / ".venv")  # scripts reuse the installed environment
     return dest
 
 
-def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+# Tests pin "today" and the build time: 29/11/2026 02:00 in Vietnam is still 28/11 in UTC.
+TODAY = "2025-03-31"
+BUILD_EPOCH = "1795892400"  # 2026-11-28T19:00:00Z
+
+
+def mkdocs_build(project: Path, site_dir: Path, **env_overrides: str) -> subprocess.CompletedProcess[str]:
     """Run `mkdocs build --strict` as a user would; return the finished process."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "NO_COLOR": "1",
+        "SITE_TODAY": TODAY,
+        "SOURCE_DATE_EPOCH": BUILD_EPOCH,
+        **env_overrides,
+    }
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)],
         capture_output=True,

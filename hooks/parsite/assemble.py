@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from .dates import parse_deadline, parse_iso
 from .model import (
     Agency,
@@ -10,8 +12,10 @@ from .model import (
     FieldScore,
     Methodology,
     Plan,
+    ProgressEntry,
     Province,
     ProvinceResult,
+    ReportSettings,
     Section,
     Signature,
     Site,
@@ -137,10 +141,24 @@ def _plan(
             output=t["output"],
             status=t["status"],
             sample=sample,
+            progress=tuple(
+                ProgressEntry(
+                    parse_iso(e["date"]),
+                    agency.unit(e.get("unit", t["lead"])),
+                    e["text"],
+                    e.get("evidence"),
+                    e.get("note"),
+                )
+                for e in sorted(t.get("progress", []), key=lambda e: e["date"])
+            ),
+            completed=parse_iso(t["completed"]) if "completed" in t else None,
         )
         for t in tasks["tasks"]
     )
     sig = data["signature"]
+    report = data.get("report", {})
+    suffix = data["number_suffix"]
+    default_suffix = "BC-" + suffix.removeprefix("KH-") if suffix.startswith("KH-") else f"BC-{suffix}"
     return Plan(
         year=year,
         kind=data["kind"],
@@ -161,6 +179,9 @@ def _plan(
         signature=Signature(sig.get("authority"), sig["position"], sig["name"]),
         methodology=method,
         sample=sample,
+        report=ReportSettings(
+            report.get("number_suffix", default_suffix), tuple(report.get("recipients", ["Lưu: VT."]))
+        ),
         tasks=task_list,
     )
 
@@ -176,7 +197,7 @@ def _province(data: dict, docs: dict[str, Document]) -> Province:
     )
 
 
-def assemble(raw: RawData) -> Site:
+def assemble(raw: RawData, today: date) -> Site:
     """Build the site model from data that passed validation."""
     docs = _documents(raw)
     agency = _agency(raw, docs)
@@ -194,5 +215,6 @@ def assemble(raw: RawData) -> Site:
         methodologies=methodologies,
         results=tuple(results[y] for y in sorted(results)),
         plans=plans,
+        today=today,
         province=_province(raw.province.data, docs) if raw.province else None,
     )

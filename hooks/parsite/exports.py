@@ -20,6 +20,8 @@ from openpyxl.styles import Alignment, Font
 from . import fmt
 from .calendars import calendar_files
 from .model import Site, Task
+from .report_docx import report_docx
+from .reports import quarter_reports
 
 FOLDER = "du-lieu"
 
@@ -192,4 +194,6 @@ def export_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
     for schema in sorted(schemas.iterdir(), key=lambda p: p.name):
         files[f"{FOLDER}/schemas/{schema.name}"] = schema.read_bytes()
     files.update(calendar_files(site, site_url))
+    for report in quarter_reports(site):
+        files[f"bao-cao/{report.slug}.docx"] = report_docx(site.agency, report)
     return files

@@ -116,6 +116,17 @@ class YearResult:
 
 
 @dataclass(frozen=True)
+class ProgressEntry:
+    """One dated entry of a task's progress log (nhật ký tiến độ)."""
+
+    date: date
+    unit: Unit
+    text: str
+    evidence: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Task:
     """Nhiệm vụ, giải pháp: one row of a plan's appendix."""
 
@@ -131,6 +142,17 @@ class Task:
     output: str
     status: str
     sample: bool
+    progress: tuple[ProgressEntry, ...] = ()
+    completed: date | None = None  # explicit completion date, if the editor gave one
+
+    @property
+    def completion_date(self) -> date | None:
+        """When a finished task was finished: the date given, else its last progress entry."""
+        if self.status != "hoan-thanh":
+            return None
+        if self.completed:
+            return self.completed
+        return max((e.date for e in self.progress), default=None)
 
     @property
     def anchor(self) -> str:
@@ -167,6 +189,14 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """How the plan's quarterly progress reports are issued."""
+
+    number_suffix: str
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Plan:
     """Kế hoạch: one year's plan document with its appendix of tasks."""
 
@@ -189,6 +219,7 @@ class Plan:
     signature: Signature
     methodology: Methodology
     sample: bool
+    report: ReportSettings
     tasks: tuple[Task, ...] = field(default=())
 
     @property
@@ -227,6 +258,7 @@ class Site:
     methodologies: tuple[Methodology, ...]
     results: tuple[YearResult, ...]  # oldest first
     plans: tuple[Plan, ...]  # oldest first
+    today: date  # in Vietnam; pinned by SITE_TODAY
     province: Province | None = None
 
     @property

@@ -7,24 +7,31 @@ them as virtual files and `scripts/generate.py` writes them to a folder.
 from __future__ import annotations
 
 import posixpath
+from datetime import date
 from typing import Any
 
 import jinja2
 
-from . import analysis, charts, fmt
+from . import analysis, charts, clock, fmt, progress
 from .calendars import calendar_path
-from .model import Field, Plan, Site, Unit
+from .model import Field, Plan, Site, Task, Unit
+from .reports import QuarterReport, quarter_reports
 
 HOME = "index.md"
 RESULTS = "ket-qua.md"
 UNITS = "don-vi/index.md"
 FIELDS = "linh-vuc/index.md"
 FINDER = "tra-cuu.md"
+REPORTS = "bao-cao/index.md"
 OPEN_DATA = "du-lieu.md"
 
 
 def plan_path(plan: Plan) -> str:
     return f"ke-hoach/{plan.year}.md"
+
+
+def report_path(report: QuarterReport, extension: str = "md") -> str:
+    return f"bao-cao/{report.slug}.{extension}"
 
 
 def unit_path(unit: Unit) -> str:
@@ -33,6 +40,12 @@ def unit_path(unit: Unit) -> str:
 
 def field_path(field: Field | int) -> str:
     return f"linh-vuc/{field if isinstance(field, int) else field.id}.md"
+
+
+def build_stamp() -> str:
+    """'Cập nhật lúc 02:00 ngày 29/11/2026', in Vietnam time."""
+    moment = clock.build_time()
+    return f"Cập nhật lúc {moment:%H:%M} ngày {fmt.day(moment.date())}"
 
 
 def environment() -> jinja2.Environment:
@@ -56,6 +69,8 @@ def environment() -> jinja2.Environment:
         unit_kind=fmt.UNIT_KIND_LABELS.__getitem__,
     )
     env.globals.update(
+        summary=progress.summary,
+        BUCKETS=progress.BUCKETS,
         rank=fmt.rank,
         STATUS_LABELS=fmt.STATUS_LABELS,
         UNKNOWN=fmt.UNKNOWN,
@@ -83,14 +98,20 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         link = "" if link == "." else link + ("/" if target.endswith(".md") else "")
         return f"{link}#{anchor}" if anchor else link or "./"
 
+    def task_state(task: Task, as_of: date | None = None) -> progress.TaskState:
+        return progress.state(task, as_of or site.today)
+
     return env.get_template(template).render(
         site=site,
+        task_state=task_state,
+        build_stamp=build_stamp(),
         url=url,
         html_url=html_url,
         plan_path=plan_path,
         unit_path=unit_path,
         field_path=field_path,
         calendar_path=calendar_path,
+        report_path=report_path,
         RESULTS=RESULTS,
         UNITS=UNITS,
         FIELDS=FIELDS,
@@ -121,6 +142,10 @@ def render_pages(site: Site) -> dict[str, str]:
         FINDER: _page(env, "finder.md.j2", FINDER, site),
         OPEN_DATA: _page(env, "open-data.md.j2", OPEN_DATA, site),
     }
+    reports = quarter_reports(site)
+    pages[REPORTS] = _page(env, "reports.md.j2", REPORTS, site, reports=reports)
+    for report in reports:
+        pages[report_path(report)] = _page(env, "report.md.j2", report_path(report), site, report=report)
     for plan in site.plans:
         pages[plan_path(plan)] = _page(env, "plan.md.j2", plan_path(plan), site, plan=plan)
     for unit in site.agency.units:
@@ -137,6 +162,7 @@ def nav(site: Site) -> list[Any]:
         {"Kế hoạch": [{f"Năm {p.year}": plan_path(p)} for p in reversed(site.plans)]},
         {"Tra cứu nhiệm vụ": FINDER},
         {"Kết quả Chỉ số CCHC": RESULTS},
+        {"Báo cáo": [REPORTS, *({f"Báo cáo {r.label}": report_path(r)} for r in quarter_reports(site))]},
         {"Đơn vị": [UNITS, *({u.name: unit_path(u)} for u in site.agency.units)]},
         {"Lĩnh vực": [FIELDS, *({f"{f.id}. {f.name}": field_path(f)} for f in site.fields())]},
         {"Dữ liệu mở": OPEN_DATA},

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from . import schema, validate
+from . import clock, schema, validate
 from .assemble import assemble
 from .load import Source, load_file
 from .model import Site
@@ -22,10 +23,11 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_site(data_dir: Path, root: Path | None = None) -> Site:
+def load_site(data_dir: Path, root: Path | None = None, today: date | None = None) -> Site:
     """Load everything under `data_dir`; raise DataError listing every problem found.
 
-    `root` is the folder paths in messages are relative to (the project root).
+    `root` is the folder paths in messages are relative to (the project root); `today`
+    defaults to today in Vietnam (SITE_TODAY pins it).
     """
     root = root or data_dir.parent
     problems: list[Problem] = []
@@ -91,4 +93,4 @@ def load_site(data_dir: Path, root: Path | None = None) -> Site:
     problems += validate.check_all(raw)
     if problems:
         raise DataError(problems)
-    return assemble(raw)
+    return assemble(raw, today or clock.today())

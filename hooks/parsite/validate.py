@@ -283,6 +283,36 @@ def _check_tasks(raw: RawData, src: Source, year: int | None) -> list[Problem]:
             )
         if isinstance(task.get("deadline"), str):
             problems += _check_deadline(src, (*path, "deadline"), task["deadline"], year)
+        problems += _check_progress(src, path, task, units)
+    return problems
+
+
+def _check_progress(src: Source, path: tuple, task: dict, units: set[str] | None) -> list[Problem]:
+    problems = []
+    if isinstance(task.get("completed"), str):
+        try:
+            parse_iso(task["completed"])
+        except ValueError as exc:
+            problems.append(src.problem((*path, "completed"), str(exc)))
+        if task.get("status") != "hoan-thanh":
+            problems.append(src.problem((*path, "completed"), "chỉ ghi ngày hoàn thành khi trạng thái là hoan-thanh"))
+    entries = task.get("progress") if isinstance(task.get("progress"), list) else []
+    for j, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        if isinstance(entry.get("date"), str):
+            try:
+                parse_iso(entry["date"])
+            except ValueError as exc:
+                problems.append(src.problem((*path, "progress", j, "date"), str(exc)))
+        unit = entry.get("unit")
+        if units is not None and isinstance(unit, str) and unit not in units:
+            problems.append(
+                src.problem(
+                    (*path, "progress", j, "unit"),
+                    f"đơn vị '{unit}' không có trong data/agency.yml (có: {_known(units)})",
+                )
+            )
     return problems
 
 

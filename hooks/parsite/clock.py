@@ -1,0 +1,39 @@
+""" "Today" and the build time, in Vietnam (Asia/Ho_Chi_Minh), pinnable for tests.
+
+- SITE_TODAY=YYYY-MM-DD pins today (overdue tasks, reports);
+- SOURCE_DATE_EPOCH (seconds) pins the build time shown in the footer and calendars.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class ClockError(ValueError):
+    """SITE_TODAY or SOURCE_DATE_EPOCH is not readable."""
+
+
+def build_time() -> datetime:
+    """The build time in Vietnam."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC).astimezone(VIETNAM)
+        except ValueError:
+            raise ClockError(f"SOURCE_DATE_EPOCH={epoch!r}: phải là số giây (Unix time)") from None
+    return datetime.now(VIETNAM).replace(microsecond=0)
+
+
+def today() -> date:
+    """Today's date in Vietnam, not UTC (at 01:00 in Hà Nội it is still yesterday in UTC)."""
+    pinned = os.environ.get("SITE_TODAY")
+    if pinned:
+        try:
+            return date.fromisoformat(pinned)
+        except ValueError:
+            raise ClockError(f"SITE_TODAY={pinned!r}: phải là ngày dạng YYYY-MM-DD") from None
+    return build_time().date()

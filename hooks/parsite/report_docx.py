@@ -1,0 +1,139 @@
+"""The quarterly report as a .docx draft laid out as an administrative document (NĐ 30/2020):
+issuing body and number, national motto, place and date, document type and subject, body,
+recipients and signature. Number and day are left blank for Văn phòng Sở to fill in and sign.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+from docx.table import _Cell
+
+from . import fmt
+from .model import Agency
+from .progress import BUCKETS
+from .reports import Group, QuarterReport
+
+FONT = "Times New Roman"
+
+
+def _paragraph(cell_or_doc, text: str = "", *, bold=False, italic=False, size=13, align=None, space_after=0):
+    paragraph = cell_or_doc.add_paragraph()
+    if text:
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.font.size, run.font.name = bold, italic, Pt(size), FONT
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def _first(cell: _Cell, text: str, **style) -> None:
+    """Write into the cell's existing empty paragraph, then style it."""
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(text)
+    run.bold, run.italic = style.get("bold", False), style.get("italic", False)
+    run.font.size, run.font.name = Pt(style.get("size", 13)), FONT
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _header(doc, agency: Agency, report: QuarterReport) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    _first(left, agency.parent, size=12)
+    _paragraph(left, agency.header_name, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(left, f"Số:       /{report.plan.report.number_suffix}", size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _first(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
+    _paragraph(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(
+        right,
+        f"{agency.place}, ngày     tháng     năm {report.end.year}",
+        italic=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+
+
+def _group(doc, group: Group) -> None:
+    _paragraph(doc, group.title, bold=True, space_after=3)
+    if group.done:
+        for done in group.done:
+            evidence = f" (minh chứng: {done.entry.evidence})" if done.entry.evidence else ""
+            _paragraph(
+                doc,
+                f"- {done.task.id} ({done.entry.unit.short}, {fmt.day(done.entry.date)}): {done.entry.text}{evidence}",
+                align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                space_after=3,
+            )
+    else:
+        _paragraph(doc, "- Không có kết quả nào được báo cáo trong kỳ.", space_after=3)
+    for late in group.late:
+        _paragraph(
+            doc,
+            f"- Chậm tiến độ: {late.task.id} ({late.task.lead.short}, thời hạn {fmt.deadline(late.task.deadline)}): "
+            f"{late.state.label}. Lý do: {late.reason or 'chưa có giải trình'}",
+            align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+            space_after=3,
+        )
+
+
+def report_docx(agency: Agency, report: QuarterReport) -> bytes:
+    """The report as .docx bytes."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(13)
+    core = doc.core_properties
+    core.title = f"Báo cáo {report.label}"
+    core.author = agency.name
+
+    _header(doc, agency, report)
+    _paragraph(
+        doc, "BÁO CÁO", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
+    ).paragraph_format.space_before = Pt(12)
+    _paragraph(
+        doc,
+        f"Tình hình thực hiện {report.plan.short_title}, {report.label}",
+        bold=True,
+        size=14,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=12,
+    )
+    sm = report.summary
+    counts = ", ".join(f"{label.lower()} {sm.counts[key]}" for key, label in BUCKETS)
+    _paragraph(
+        doc,
+        f"Kỳ báo cáo từ {fmt.day(report.start)} đến {fmt.day(report.end)}. Đến ngày {fmt.day(report.as_of)}, "
+        f"trong tổng số {sm.total} nhiệm vụ: {counts}.",
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        space_after=6,
+    )
+    if report.plan.sample:
+        _paragraph(doc, "Lưu ý: các nhiệm vụ là dữ liệu minh họa.", italic=True, space_after=6)
+    _paragraph(doc, "I. KẾT QUẢ THEO LĨNH VỰC", bold=True, space_after=6)
+    for group in report.by_field:
+        _group(doc, group)
+    _paragraph(doc, "II. KẾT QUẢ THEO ĐƠN VỊ CHỦ TRÌ", bold=True, space_after=6)
+    for group in report.by_unit:
+        _group(doc, group)
+
+    table = doc.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.paragraphs[0].add_run("Nơi nhận:").bold = True
+    left.paragraphs[0].runs[0].italic = True
+    for recipient in report.plan.report.recipients:
+        _paragraph(left, f"- {recipient}", size=11)
+    signature = report.plan.signature
+    _first(right, signature.authority or signature.position, bold=True)
+    if signature.authority:
+        _paragraph(right, signature.position, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

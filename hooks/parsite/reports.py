@@ -1,0 +1,106 @@
+"""Quarterly progress reports (báo cáo tiến độ): what was done in a quarter, what is late and why.
+
+The plan asks units to report to Văn phòng Sở each quarter; this builds that report from the
+progress logs. The same model feeds the report page and the .docx draft (report_docx.py).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from . import progress
+from .model import Field, Plan, ProgressEntry, Site, Task
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass(frozen=True)
+class Done:
+    """A progress entry logged in the quarter."""
+
+    task: Task
+    entry: ProgressEntry
+
+
+@dataclass(frozen=True)
+class Late:
+    """A task late at the end of the quarter (or finished late in it), with the latest reason given."""
+
+    task: Task
+    state: progress.TaskState
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Group:
+    """The report's part for one field or one unit."""
+
+    title: str
+    done: tuple[Done, ...]
+    late: tuple[Late, ...]
+
+
+@dataclass(frozen=True)
+class QuarterReport:
+    plan: Plan
+    quarter: int
+    start: date
+    end: date
+    as_of: date  # the quarter's end, or today while the quarter is running
+    summary: progress.Summary
+    by_field: tuple[Group, ...]
+    by_unit: tuple[Group, ...]
+
+    @property
+    def label(self) -> str:
+        return f"Quý {ROMAN[self.quarter]}/{self.plan.year}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.plan.year}-quy-{self.quarter}"
+
+    @property
+    def complete(self) -> bool:
+        return self.as_of == self.end
+
+
+def _late(task: Task, start: date, as_of: date) -> Late | None:
+    state = progress.state(task, as_of)
+    finished = task.completion_date
+    late_now = state.key == "qua-han"
+    finished_late_here = state.key == "hoan-thanh-qua-han" and finished is not None and start <= finished <= as_of
+    if not (late_now or finished_late_here):
+        return None
+    notes = [e.note for e in progress.log_until(task, as_of) if e.note]
+    return Late(task, state, notes[-1] if notes else None)
+
+
+def _group(title: str, tasks: list[Task], start: date, as_of: date) -> Group:
+    done = [Done(t, e) for t in tasks for e in t.progress if start <= e.date <= as_of]
+    late = [found for t in tasks if (found := _late(t, start, as_of))]
+    return Group(title, tuple(sorted(done, key=lambda d: (d.entry.date, d.task.id))), tuple(late))
+
+
+def quarter_report(site: Site, plan: Plan, quarter: int) -> QuarterReport:
+    start = date(plan.year, 3 * quarter - 2, 1)
+    end = date(plan.year, 3 * quarter, calendar.monthrange(plan.year, 3 * quarter)[1])
+    as_of = min(end, site.today)
+    fields: list[Field] = [f for f in plan.methodology.fields if any(t.field == f for t in plan.tasks)]
+    by_field = tuple(
+        _group(f"Lĩnh vực {f.id}: {f.name}", [t for t in plan.tasks if t.field == f], start, as_of) for f in fields
+    )
+    units = [u for u in site.agency.units if any(t.lead == u for t in plan.tasks)]
+    by_unit = tuple(_group(u.name, [t for t in plan.tasks if t.lead == u], start, as_of) for u in units)
+    return QuarterReport(plan, quarter, start, end, as_of, progress.summary(plan.tasks, as_of), by_field, by_unit)
+
+
+def quarter_reports(site: Site) -> list[QuarterReport]:
+    """Reports of every quarter that has begun, newest plan first, then by quarter."""
+    reports = []
+    for plan in reversed(site.plans):
+        for quarter in (1, 2, 3, 4):
+            if date(plan.year, 3 * quarter - 2, 1) <= site.today:
+                reports.append(quarter_report(site, plan, quarter))
+    return reports
