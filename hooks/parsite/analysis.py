@@ -33,12 +33,15 @@ class FieldGap:
 
 def gaps(plan: Plan) -> list[FieldGap]:
     """Fields of the plan's base year, most points lost first (unknown last, then by field)."""
-    result = []
-    for field in plan.methodology.fields:
-        score = plan.base.score(field.id)
-        tasks = tuple(t for t in plan.tasks if t.field.id == field.id)
-        result.append(FieldGap(field, score.points if score else None, score.lost if score else None, tasks))
-    return sorted(result, key=lambda g: (g.lost is None, -(g.lost or 0), g.field.id))
+    return result_gaps(plan.base, plan.tasks)
+
+
+def result_gaps(result: YearResult, tasks: tuple[Task, ...] = ()) -> list[FieldGap]:
+    """Fields of one year's result with the given tasks aimed at each, most points lost first."""
+    found = [
+        FieldGap(s.field, s.points, s.lost, tuple(t for t in tasks if t.field.id == s.field.id)) for s in result.scores
+    ]
+    return sorted(found, key=lambda g: (g.lost is None, -(g.lost or 0), g.field.id))
 
 
 @dataclass(frozen=True)

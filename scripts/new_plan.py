@@ -1,0 +1,42 @@
+"""Create next year's plan folder (data/plans/YEAR/) from the latest plan and results.
+
+    scripts/new-plan 2025
+
+Copies the plan text with its years moved on, and writes one empty task per field that
+lost points in the latest result. Refuses to overwrite an existing plan. Then fill in the
+empty values; `scripts/check` lists each one still missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from _core import DATA, ROOT
+from parsite.problems import DataError
+from parsite.scaffold import ScaffoldError, new_plan_files
+from parsite.site import load_site
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("year", type=int, help="the plan's year, e.g. 2025")
+    args = parser.parse_args(argv)
+    try:
+        files = new_plan_files(load_site(DATA, ROOT), DATA, args.year)
+    except DataError as exc:
+        print(f"Hãy sửa dữ liệu hiện có trước khi tạo kế hoạch mới.\n{exc}", file=sys.stderr)
+        return 1
+    except ScaffoldError as exc:
+        print(f"Không tạo kế hoạch: {exc}", file=sys.stderr)
+        return 1
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"Đã tạo {path.relative_to(ROOT)}")
+    print("Điền các giá trị còn trống, rồi chạy scripts/check để xem những gì còn thiếu.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
