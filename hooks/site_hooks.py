@@ -36,7 +36,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _site = load_site(root / "data", root)
     except (DataError, ClockError) as exc:
         raise PluginError(str(exc)) from None
-    config.nav = nav(_site)
+    config.nav = nav(_site) + list(config.nav or [])  # hand-written pages of docs/ after the generated ones
     config.extra["build_stamp"] = build_stamp()
     config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
     log.info("Đã đọc dữ liệu: %d kế hoạch, %d năm kết quả", len(_site.plans), len(_site.results))

@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="where to write (default: data/plans/YEAR/tasks.yml)")
     parser.add_argument("--force", action="store_true", help="replace an existing tasks file")
     args = parser.parse_args(argv)
+    if not args.file.is_file():
+        print(f"Không có tệp {args.file}", file=sys.stderr)
+        return 1
     out = args.out or DATA / "plans" / str(args.plan) / "tasks.yml"
     if out.exists() and not args.force:
         print(f"Không ghi: {out} đã có; dùng --force để ghi đè", file=sys.stderr)

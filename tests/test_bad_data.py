@@ -24,7 +24,7 @@ def apply_case(case: dict, root: Path) -> Path:
         target.unlink()
     elif "content" in case:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(case["content"], encoding="utf-8")
+        target.write_text(case["content"], encoding=case.get("encoding", "utf-8"))
     else:
         old, new = case["replace"]
         text = target.read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ value still to be written, and the site is not published with a half-written pla
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,13 +40,14 @@ class TaskDraft:
     comment: str | None = None
 
 
-def _shift_years(previous: Plan, year: int) -> Callable[[str], str]:
-    """Move the years in the previous plan's text on: 2024 → 2025 and 2023 → 2024."""
-    old = previous.year
+def _shift_years(previous: Plan, year: int, base_year: int) -> Callable[[str], str]:
+    """Move the years in the previous plan's text on: its plan year to `year`, its base year
+    (the results it was built on) to `base_year`."""
+    moves = {str(previous.year): str(year), str(previous.base.year): str(base_year)}
+    pattern = re.compile("|".join(re.escape(old) for old in moves))
 
     def text(value: str) -> str:
-        marked = value.replace(str(old), "\0")  # so a year already moved is not moved twice
-        return marked.replace(str(old - 1), str(year - 1)).replace("\0", str(year))
+        return pattern.sub(lambda m: moves[m[0]], value)  # one pass: a moved year is not moved again
 
     return text
 
@@ -79,7 +81,7 @@ def new_plan_files(site: Site, data_dir: Path, year: int) -> dict[Path, str]:
             year=year,
             previous=previous,
             base=base,
-            text=_shift_years(previous, year),
+            text=_shift_years(previous, year, base.year),
         ),
         tasks_path: render(
             "tasks.yml.j2",

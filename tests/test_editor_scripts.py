@@ -1,0 +1,237 @@
+"""The editors' scripts (check, add-result, new-plan, import-appendix), the schema comments,
+and every command of the guide page ("Hướng dẫn cập nhật dữ liệu"), run as written."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import ROOT, copy_project, mkdocs_build
+from parsite.site import load_site
+
+GUIDE = ROOT / "docs" / "huong-dan.md"
+FIXTURES = ROOT / "tests" / "fixtures"
+RESULT_2024 = (
+    "--total 90,15 --rank 9 --ranked-count 22 --field 1=14 --field 2=14 --field 3=16,5 --field 4=10 "
+    "--field 5=12 --field 6=8,5 --field 7=15,15 --source qd-120-2025"
+)
+DOCUMENT = """  - id: qd-120-2025
+    kind: Quyết định
+    number: 120/QĐ-UBND
+    date: 2025-02-10
+    issuer: UBND tỉnh Đắk Nông
+    subject: về việc công bố chỉ số cải cách hành chính năm 2024
+"""
+
+
+def run(project: Path, command: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SITE_TODAY": "2025-03-31", "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(["bash", "-c", command], cwd=project, capture_output=True, text=True, env=env, check=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def test_check_accepts_the_data(project: Path) -> None:
+    result = run(project, "./scripts/check")
+    assert result.returncode == 0, result.stderr
+    assert re.match(r"Dữ liệu hợp lệ: 1 kế hoạch, 25 nhiệm vụ, 2 năm kết quả \(\d+\.\d\d giây\)\.", result.stdout)
+
+
+def test_check_gives_the_build_messages(project: Path, tmp_path: Path) -> None:
+    tasks = project / "data" / "plans" / "2024" / "tasks.yml"
+    tasks.write_text(tasks.read_text(encoding="utf-8").replace("lead: thanh-tra", "lead: thanh-traa"), encoding="utf-8")
+    check = run(project, "./scripts/check")
+    build = mkdocs_build(project, tmp_path / "site")
+    assert check.returncode == 1 and build.returncode != 0
+    problem = next(line for line in check.stderr.splitlines() if "thanh-traa" in line)
+    assert problem.startswith("data/plans/2024/tasks.yml:") and problem in build.stderr
+
+
+def test_add_result_writes_a_checked_file(project: Path) -> None:
+    documents = project / "data" / "documents.yml"
+    documents.write_text(documents.read_text(encoding="utf-8") + DOCUMENT, encoding="utf-8")
+    bad = run(project, f"./scripts/add-result 2024 {RESULT_2024.replace('--field 6=8,5', '--field 6=12')}")
+    assert bad.returncode == 1
+    assert "data/results/2024.yml:15:6: fields.6: điểm 12 vượt điểm tối đa 11 của lĩnh vực 6" in bad.stderr
+    assert not (project / "data" / "results" / "2024.yml").exists()
+    good = run(project, f"./scripts/add-result 2024 {RESULT_2024}")
+    assert good.returncode == 0, good.stderr
+    written = yaml.safe_load((project / "data" / "results" / "2024.yml").read_text(encoding="utf-8"))
+    assert written["total"] == 90.15 and written["fields"][7] == 15.15 and written["source"] == "qd-120-2025"
+    again = run(project, f"./scripts/add-result 2024 {RESULT_2024}")
+    assert again.returncode == 1 and "đã có kết quả năm 2024" in again.stderr
+
+
+def test_new_plan_scaffolds_from_the_latest_results(project: Path) -> None:
+    result = run(project, "./scripts/new-plan 2024")
+    assert result.returncode == 1 and "đã có kế hoạch năm 2024; không ghi đè" in result.stderr
+    result = run(project, "./scripts/new-plan 2025")
+    assert result.returncode == 0, result.stderr
+    plan = yaml.safe_load((project / "data" / "plans" / "2025" / "plan.yml").read_text(encoding="utf-8"))
+    assert plan["title"].endswith("năm 2025 của Sở Lao động – Thương binh và Xã hội")
+    assert plan["sections"][0]["title"] == "I. TỔNG QUAN CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CỦA SỞ NĂM 2023"
+    assert plan["legal_basis"] == ["qd-151-2024", "kh-475-2024"]
+    tasks = yaml.safe_load((project / "data" / "plans" / "2025" / "tasks.yml").read_text(encoding="utf-8"))["tasks"]
+    assert [(t["id"], t["field"]) for t in tasks] == [("NV01", 6), ("NV02", 7), ("NV03", 1), ("NV04", 3)]
+    check = run(project, "./scripts/check")
+    assert check.returncode == 1
+    assert "data/plans/2025/tasks.yml:12:11: tasks[0].task: không được để trống" in check.stderr
+
+
+def imported(project: Path, fixture: str) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
+    out = project / f"{fixture}.yml"
+    result = run(project, f"./scripts/import-appendix {FIXTURES / fixture} --plan 2025 --out {out}")
+    return result, yaml.safe_load(out.read_text(encoding="utf-8"))["tasks"]
+
+
+@pytest.mark.parametrize("fixture", ["phu-luc-mau.xlsx", "phu-luc-mau.docx"])
+def test_import_appendix_imports_or_reports_every_row(project: Path, fixture: str) -> None:
+    result, tasks = imported(project, fixture)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("Đã nhập 5 nhiệm vụ")
+    assert "bỏ qua vì không có nội dung nhiệm vụ (4 | Ghi chú: các đơn vị gửi báo cáo" in result.stdout
+    assert "không nhận ra đơn vị 'Các phòng chuyên môn'" in result.stdout
+    assert "không nhận ra đơn vị 'Phòng Tổ chức cán bộ'" in result.stdout
+    assert "thời hạn 'cuối năm' chưa đúng dạng" in result.stdout
+    assert [(t["field"], t["lead"], t["support"]) for t in tasks] == [
+        (1, "van-phong", ["thanh-tra"]),
+        (1, "thanh-tra", ["van-phong"]),
+        (6, "phong-khtc", ["co-so-cai-nghien", "chi-cuc-pctnxh"]),  # "Phong Ke hoach - Tai chinh"
+        (7, "phong-ldvl", []),
+        (7, "phong-khtc", ["van-phong"]),
+    ]
+    assert tasks[2]["task"] == "Giải ngân 100% kế hoạch vốn đầu tư công năm 2025"
+
+
+def test_imported_appendix_round_trips_into_the_site(project: Path) -> None:
+    run(project, "./scripts/new-plan 2025")
+    _, from_excel = imported(project, "phu-luc-mau.xlsx")
+    _, from_word = imported(project, "phu-luc-mau.docx")
+    assert from_excel == from_word
+    text = (project / "phu-luc-mau.xlsx.yml").read_text(encoding="utf-8").replace('"cuối năm"', '"Quý IV/2025"')
+    (project / "data" / "plans" / "2025" / "tasks.yml").write_text(text, encoding="utf-8")
+    site = load_site(project / "data", project)
+    plan = site.plans[-1]
+    assert [
+        (t.id, t.field.id, t.lead.id, t.deadline.due.isoformat() if t.deadline.due else None) for t in plan.tasks
+    ] == [
+        ("NV01", 1, "van-phong", "2025-12-25"),
+        ("NV02", 1, "thanh-tra", "2025-09-30"),
+        ("NV03", 6, "phong-khtc", "2025-12-31"),
+        ("NV04", 7, "phong-ldvl", None),
+        ("NV05", 7, "phong-khtc", "2025-12-31"),
+    ]
+
+
+def test_every_data_file_names_its_schema() -> None:
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert match, f"{path}: first line must be the yaml-language-server schema comment"
+        schema = (path.parent / match[1]).resolve()
+        assert schema.is_file(), f"{path}: {match[1]} does not exist"
+        # The schema named is the one the build checks the file against.
+        kind = "result" if path.parent.name == "results" else path.stem
+        assert schema.name == f"{kind}.schema.json"
+
+
+def _properties(node: object, where: str):
+    if isinstance(node, dict):
+        for key, value in node.get("properties", {}).items():
+            yield f"{where}.{key}", value
+            yield from _properties(value, f"{where}.{key}")
+        for key in ("items", "additionalProperties"):
+            yield from _properties(node.get(key), f"{where}[]")
+        for key, value in node.get("$defs", {}).items():
+            yield from _properties(value, f"#{key}")
+
+
+def test_every_schema_key_has_a_vietnamese_title_and_description() -> None:
+    for path in sorted((ROOT / "hooks" / "parsite" / "schemas").glob("*.json")):
+        for where, prop in _properties(json.loads(path.read_text(encoding="utf-8")), path.name):
+            if "$ref" in prop and len(prop) <= 2:
+                continue
+            assert prop.get("title") and prop.get("description"), f"{where}: title and description needed"
+
+
+def guide_steps() -> list[tuple[str, str]]:
+    """(kind, text) of the guide's code blocks, in order."""
+    return re.findall(r"```(bash|yaml)\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
+
+
+def test_every_command_of_the_guide_works(project: Path) -> None:
+    shutil.copytree(FIXTURES, project / "tests" / "fixtures")  # the guide's example appendix
+    ran = []
+    for kind, text in guide_steps():
+        first = text.splitlines()[0]
+        if kind == "yaml":
+            if first.startswith("# thêm vào cuối "):
+                target = project / first.removeprefix("# thêm vào cuối ")
+                target.write_text(target.read_text(encoding="utf-8") + text.split("\n", 1)[1], encoding="utf-8")
+            else:
+                yaml.safe_load(text)  # a fragment shown as an example must at least be valid YAML
+            continue
+        command = text.strip().splitlines()[-1]
+        if command == "./scripts/site serve":
+            continue  # tested in test_guide_serve_command_previews_the_site
+        result = run(project, command)
+        expect_failure = first.startswith("# kết quả: báo lỗi")
+        assert (result.returncode != 0) == expect_failure, f"{command}\n{result.stdout}\n{result.stderr}"
+        ran.append(command.split()[0])
+    assert ran == [
+        "./scripts/check", "./scripts/site", "./scripts/add-result", "./scripts/new-plan",
+        "./scripts/import-appendix", "./scripts/check",
+    ]  # fmt: skip
+    assert (project / "site" / "huong-dan" / "index.html").is_file()
+
+
+def test_guide_serve_command_previews_the_site(project: Path) -> None:
+    assert any(text.strip() == "./scripts/site serve" for kind, text in guide_steps())
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        ["./scripts/site", "serve", "--no-livereload"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # MkDocs builds the site, then starts listening
+            assert time.monotonic() < deadline, "the preview server did not start"
+            try:
+                socket.create_connection(("127.0.0.1", 8000), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        connection = http.client.HTTPConnection("127.0.0.1", 8000, timeout=10)
+        connection.request("GET", "/huong-dan/")
+        response = connection.getresponse()
+        body = response.read().decode("utf-8")
+        response.close()
+        connection.close()
+        assert response.status == 200 and "Hướng dẫn cập nhật dữ liệu" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_guide_error_table_matches_real_messages() -> None:
+    corpus = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests" / "bad_data" / "expected").glob("*.txt"))
+    table = GUIDE.read_text(encoding="utf-8").split("## Các lỗi thường gặp", 1)[1]
+    fragments = re.findall(r"^\| `([^`]+)` \|", table, re.M)
+    assert len(fragments) >= 15
+    for fragment in fragments:
+        assert fragment in corpus, f"the guide explains '{fragment}', which no bad data case produces"
