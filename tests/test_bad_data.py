@@ -24,7 +24,9 @@ def apply_case(case: dict, root: Path) -> Path:
         target.unlink()
     elif "content" in case:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(case["content"], encoding=case.get("encoding", "utf-8"))
+        repeated = case.get("repeat", {"text": "", "times": 0})
+        text = case["content"] + repeated["text"] * repeated["times"]
+        target.write_text(text, encoding=case.get("encoding", "utf-8"))
     else:
         old, new = case["replace"]
         text = target.read_text(encoding="utf-8")
@@ -35,7 +37,7 @@ def apply_case(case: dict, root: Path) -> Path:
 
 def test_corpus_names_are_unique() -> None:
     names = [c["name"] for c in CASES]
-    assert len(names) == len(set(names))
+    assert len(names) == len(set(names)) >= 40
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -48,6 +50,7 @@ def test_bad_data_gives_expected_errors(case: dict, tmp_path: Path, regen: bool)
     if regen:
         expected.write_text(message, encoding="utf-8")
     assert message == expected.read_text(encoding="utf-8")
+    assert len(message.splitlines()) <= 42  # one screen, however many problems
     # Every problem names the file it is in, so an editor knows where to look.
     for problem in caught.value.problems:
         assert problem.file.startswith("data/")

@@ -17,11 +17,12 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from . import fmt
+from . import clock, fmt
 from .calendars import calendar_files
 from .model import Site, Task
 from .report_docx import report_docx
 from .reports import quarter_reports
+from .zipfix import fixed_zip
 
 FOLDER = "du-lieu"
 
@@ -146,11 +147,18 @@ def _csv(columns: list[tuple[str, str]], records: list[dict[str, Any]]) -> bytes
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
+# A cell starting with one of these is a formula to Excel (and to openpyxl): "=HYPERLINK(...)"
+# typed into a task would run when the download is opened. An apostrophe keeps it as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, list):
-        return "; ".join(value)
+        value = "; ".join(value)
     if isinstance(value, bool):
         return "có" if value else "không"
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return "" if value is None else value
 
 
@@ -169,10 +177,11 @@ def _xlsx(columns: list[tuple[str, str]], records: list[dict[str, Any]], title: 
         for cell in column:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
+    built = clock.build_time()
     book.properties.creator = "parsite"
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
+    return fixed_zip(out.getvalue(), built)
 
 
 def _json(value: Any) -> bytes:
@@ -195,5 +204,5 @@ def export_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
         files[f"{FOLDER}/schemas/{schema.name}"] = schema.read_bytes()
     files.update(calendar_files(site, site_url))
     for report in quarter_reports(site):
-        files[f"bao-cao/{report.slug}.docx"] = report_docx(site.agency, report)
+        files[f"bao-cao/{report.slug}.docx"] = fixed_zip(report_docx(site.agency, report), clock.build_time())
     return files

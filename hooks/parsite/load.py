@@ -161,8 +161,16 @@ def load_text(text: str, display: str) -> tuple[Source, list[Problem]]:
     return source, builder.problems
 
 
+# Far above any real plan (10,000 tasks take about 5 MB); a larger file is a mistake or an attack.
+MAX_BYTES = 20 * 1024 * 1024
+
+
 def load_file(path: Path, display: str) -> tuple[Source, list[Problem]]:
     """Read and parse one YAML file."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        message = f"tệp quá lớn ({size / 1024 / 1024:.0f} MB, tối đa {MAX_BYTES // 1024 // 1024} MB): không đọc"
+        return Source(display, None), [Problem(display, 0, 0, "", message)]
     text, problems = _decode(path.read_bytes(), display)
     if text is None:
         return Source(display, None), problems

@@ -23,6 +23,10 @@ class Problem:
         return f"{where}:{key} {self.message}"
 
 
+# An error report fits on one screen; the rest are counted (fixing the first often fixes many).
+SHOWN = 40
+
+
 class DataError(Exception):
     """Raised when the data has problems; carries every problem found."""
 
@@ -34,8 +38,10 @@ class DataError(Exception):
             first.setdefault((problem.file, problem.line, problem.column, problem.key_path), problem)
         self.problems = sorted(first.values())
         count = len(self.problems)
-        head = f"Dữ liệu có {count} lỗi, không xây dựng trang:"
-        super().__init__("\n".join([head, *(str(p) for p in self.problems)]))
+        lines = [f"Dữ liệu có {count} lỗi, không xây dựng trang:", *(str(p) for p in self.problems[:SHOWN])]
+        if count > SHOWN:
+            lines.append(f"... và {count - SHOWN} lỗi khác (sửa các lỗi trên rồi chạy lại scripts/check để xem tiếp)")
+        super().__init__("\n".join(lines))
 
 
 def format_key_path(path: tuple[str | int, ...]) -> str:

@@ -156,14 +156,17 @@ def render_pages(site: Site) -> dict[str, str]:
 
 
 def nav(site: Site) -> list[Any]:
-    """The explicit navigation (MkDocs `nav` shape); its size grows with units, not tasks."""
+    """The explicit navigation (MkDocs `nav` shape); its size grows with units, not tasks.
+
+    Titles are HTML-escaped: themes print navigation titles as markup, and names come from the data.
+    """
     return [
         {"Trang chủ": HOME},
         {"Kế hoạch": [{f"Năm {p.year}": plan_path(p)} for p in reversed(site.plans)]},
         {"Tra cứu nhiệm vụ": FINDER},
         {"Kết quả Chỉ số CCHC": RESULTS},
         {"Báo cáo": [REPORTS, *({f"Báo cáo {r.label}": report_path(r)} for r in quarter_reports(site))]},
-        {"Đơn vị": [UNITS, *({u.name: unit_path(u)} for u in site.agency.units)]},
-        {"Lĩnh vực": [FIELDS, *({f"{f.id}. {f.name}": field_path(f)} for f in site.fields())]},
+        {"Đơn vị": [UNITS, *({fmt.html(u.name): unit_path(u)} for u in site.agency.units)]},
+        {"Lĩnh vực": [FIELDS, *({fmt.html(f"{f.id}. {f.name}"): field_path(f)} for f in site.fields())]},
         {"Dữ liệu mở": OPEN_DATA},
     ]

@@ -73,7 +73,8 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
         return out
     if kind == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
-        return [source.problem(path, f"thiếu khóa bắt buộc '{k}'") for k in missing]
+        # Each missing key is its own problem (path ends with the key; position is the mapping's).
+        return [source.problem((*path, k), f"thiếu khóa bắt buộc '{k}'") for k in missing]
     if kind == "propertyNames":
         key = error.instance
         return [source.problem((*path, key), custom or f"tên khóa '{key}' không hợp lệ", key=True)]

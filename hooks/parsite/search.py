@@ -45,7 +45,8 @@ def enrich_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """Add the folded fields to one index entry (only where they add something)."""
     title = plain_text(entry.get("title", ""))
     if fold(title) != title:
-        entry["title_folded"] = " ".join(fold(title).split())
+        # Words only: the field is matched, never shown, and carries no markup or punctuation.
+        entry["title_folded"] = " ".join(_WORD.findall(fold(title)))
     words = folded_words(entry.get("text", ""))
     if words:
         entry["text_folded"] = words
