@@ -65,25 +65,29 @@ def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Eve
     return event
 
 
-def _calendar(site: Site, name: str, tasks: list[Task], site_url: str | None) -> bytes:
+def _calendar(site: Site, name: str, events: list[bytes]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", f"-//{site.agency.short}//Chỉ số CCHC//VI")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
-    stamp = _stamp()
-    for task in sorted(tasks, key=lambda t: (t.plan_year, t.id)):
-        event = _event(site, task, site_url, stamp)
-        if event is not None:
-            calendar.add_component(event)
-    return calendar.to_ical()
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head + b"".join(events) + b"END:VCALENDAR" + end
 
 
 def calendar_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
-    """The feed of all tasks and one per unit (the tasks it leads or supports)."""
-    tasks = list(site.tasks)
-    files = {calendar_path(): _calendar(site, f"Hạn nhiệm vụ CCHC – {site.agency.short}", tasks, site_url)}
+    """The feed of all tasks and one per unit (the tasks it leads or supports).
+
+    Each event is serialised once and shared by every feed it belongs to.
+    """
+    stamp = _stamp()
+    events: dict[Task, bytes] = {}
+    for task in sorted(site.tasks, key=lambda t: (t.plan_year, t.id)):
+        event = _event(site, task, site_url, stamp)
+        if event is not None:
+            events[task] = event.to_ical()
+    files = {calendar_path(): _calendar(site, f"Hạn nhiệm vụ CCHC – {site.agency.short}", list(events.values()))}
     for unit in site.agency.units:
-        mine = [t for t in tasks if t.lead.id == unit.id or unit in t.support]
-        files[calendar_path(unit)] = _calendar(site, f"Hạn nhiệm vụ CCHC – {unit.name}", mine, site_url)
+        mine = [ical for task, ical in events.items() if task.lead.id == unit.id or unit in task.support]
+        files[calendar_path(unit)] = _calendar(site, f"Hạn nhiệm vụ CCHC – {unit.name}", mine)
     return files

@@ -15,7 +15,9 @@ from importlib import resources
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from . import clock, fmt
 from .calendars import calendar_files
@@ -163,20 +165,22 @@ def _cell(value: Any) -> Any:
 
 
 def _xlsx(columns: list[tuple[str, str]], records: list[dict[str, Any]], title: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append([t for t, _ in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for record in records:
-        sheet.append([_cell(record[key]) for _, key in columns])
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-        for cell in column:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # Write-only mode streams rows: several times faster than the default for large plans.
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    rows = [[_cell(record[key]) for _, key in columns] for record in records]
+    for index, (heading, _) in enumerate(columns):
+        width = max([len(heading), *(len(str(row[index])) for row in rows)])
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(60, max(10, width + 2))
     sheet.freeze_panes = "A2"
+    header = []
+    for heading, _ in columns:
+        cell = WriteOnlyCell(sheet, value=heading)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
     built = clock.build_time()
     book.properties.creator = "parsite"
     out = io.BytesIO()

@@ -94,14 +94,28 @@ def html(text: object) -> str:
     )
 
 
-_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+# Every Latin letter with diacritics (Latin-1 to Latin Extended Additional) → its base letter;
+# str.translate with this table folds a text in one C-level pass.
+_FOLD = {code: _fold_char(chr(code)) for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))}
+_FOLD.update({ord("đ"): "d", ord("Đ"): "D"})
+_FOLD = {code: folded for code, folded in _FOLD.items() if folded != chr(code)}
+
+
+_COMBINING = re.compile("[\u0300-\u036f]")
 
 
 def fold(text: str) -> str:
     """Remove Vietnamese diacritics: 'Đơn vị chủ trì' → 'Don vi chu tri'."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_STROKE))
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return unicodedata.normalize("NFC", stripped)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_FOLD)
+        if _COMBINING.search(text):  # marks with no precomposed letter in unusual input
+            text = "".join(_fold_char(c) for c in text)
+    return text
 
 
 def slugify(value: str, separator: str) -> str:

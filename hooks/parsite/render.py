@@ -6,6 +6,7 @@ them as virtual files and `scripts/generate.py` writes them to a folder.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from datetime import date
 from typing import Any
@@ -89,12 +90,12 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
 
     def url(target: str, anchor: str = "") -> str:
         """Link from this page to another page's Markdown source (for Markdown links)."""
-        link = posixpath.relpath(target, here) if here else target
+        link = _relative(target, here) if here else target
         return f"{link}#{anchor}" if anchor else link
 
     def html_url(target: str, anchor: str = "") -> str:
         """Link from this page's URL to another page or file, for raw HTML (directory URLs)."""
-        link = posixpath.relpath(_directory_url(target), _directory_url(path))
+        link = _relative(_directory_url(target), _directory_url(path))
         link = "" if link == "." else link + ("/" if target.endswith(".md") else "")
         return f"{link}#{anchor}" if anchor else link or "./"
 
@@ -119,6 +120,12 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         OPEN_DATA=OPEN_DATA,
         **context,
     )
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(target: str, start: str) -> str:
+    """posixpath.relpath, cached: pages link to the same few hundred targets thousands of times."""
+    return posixpath.relpath(target, start)
 
 
 def _directory_url(path: str) -> str:

@@ -25,7 +25,13 @@ def _paragraph(cell_or_doc, text: str = "", *, bold=False, italic=False, size=13
     paragraph = cell_or_doc.add_paragraph()
     if text:
         run = paragraph.add_run(text)
-        run.bold, run.italic, run.font.size, run.font.name = bold, italic, Pt(size), FONT
+        # Only what differs from the Normal style (Times New Roman 13): python-docx is slow per property.
+        if bold:
+            run.bold = True
+        if italic:
+            run.italic = True
+        if size != 13:
+            run.font.size = Pt(size)
     paragraph.paragraph_format.space_after = Pt(space_after)
     if align is not None:
         paragraph.alignment = align

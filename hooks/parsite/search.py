@@ -34,7 +34,7 @@ def plain_text(markup: str) -> str:
 def folded_words(text: str) -> str:
     """The distinct lowercase folded words of `text` that differ from the original word."""
     seen: dict[str, None] = {}
-    for word in _WORD.findall(plain_text(text).lower()):
+    for word in dict.fromkeys(_WORD.findall(plain_text(text).lower())):
         folded = fold(word)
         if folded != word:
             seen.setdefault(folded, None)
