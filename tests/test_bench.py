@@ -1,0 +1,45 @@
+"""The benchmark and the data generator work (at the smallest size; figures are not asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import ROOT
+from parsite.site import load_site
+
+
+def test_generated_data_is_valid(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "gen_data.py"),
+            str(tmp_path / "data"),
+            "--tasks",
+            "50",
+            "--years",
+            "2",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    site = load_site(tmp_path / "data", tmp_path)
+    assert len(site.tasks) == 50 and len(site.plans) == 2
+    assert all(any(t.lead == u for t in site.tasks) for u in site.agency.units[:3])
+
+
+def test_bench_prints_its_figures_as_json() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--base", "10", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    for key in ("tasks", "build_s", "baseline_s", "overhead_ratio", "scaling_ratio", "search_index_bytes", "peak_rss_mb",
+                "serve_rebuild_s"):  # fmt: skip
+        assert figures[key] is not None and figures[key] > 0, key
+    assert figures["tasks"] == 100
