@@ -10,7 +10,8 @@ plain files (scripts/generate.py) and built with the same mkdocs.yml without hoo
 
 - tasks, build_s, baseline_s, overhead_ratio = build_s / baseline_s (at the larger size);
 - scaling_ratio = build time at 10× the tasks / (10 × build time at 1×);
-- search_index_bytes (with the folded fields) and search_fold_ratio (vs. without them);
+- search_index_bytes (with the folded fields) and search_fold_ratio (vs. without them), for
+  the generated data and (real_search_index_bytes, real_search_fold_ratio) for data/;
 - peak_rss_mb: the largest resident memory of any build;
 - serve_rebuild_s: time from saving a YAML file to `mkdocs serve` serving the change.
 
@@ -147,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     small = args.base or (100 if args.quick else 1000)
     figures: dict[str, object] = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
+        run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(Path(tmp) / "real")], ROOT)
+        folded, plain = index_sizes(Path(tmp) / "real")
+        figures.update(real_search_index_bytes=folded, real_search_fold_ratio=round(folded / plain, 3))
+        print(f"data/: search index {plain} bytes, {folded} with the folded fields ({folded / plain:.2f}×)")
         timings = {}
         for tasks in (small, 10 * small):
             project = project_with(tasks, Path(tmp) / f"p{tasks}")
