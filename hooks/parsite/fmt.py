@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -32,6 +33,7 @@ UNIT_KIND_LABELS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def number(value: Decimal | int | None) -> str:
     """89.42 → '89,42'; 14 → '14'; None → 'chưa có số liệu'."""
     if value is None:
@@ -39,6 +41,7 @@ def number(value: Decimal | int | None) -> str:
     return format_decimal(value, format="#,##0.##", locale=LOCALE)
 
 
+@functools.lru_cache(maxsize=4096)
 def day(value: date | None) -> str:
     """A date as dd/MM/yyyy (06/02/2024)."""
     if value is None:

@@ -33,7 +33,9 @@ class UnitEvent:
     document: Document | None = None
 
 
-@dataclass(frozen=True)
+# Units and tasks compare and hash by identity: each is one object in the model, and hashing
+# a task by value (its whole progress log) would make every lookup cost as much as a copy.
+@dataclass(frozen=True, eq=False)
 class Unit:
     """Đơn vị: a unit of the agency that leads or supports tasks."""
 
@@ -126,7 +128,7 @@ class ProgressEntry:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Task:
     """Nhiệm vụ, giải pháp: one row of a plan's appendix."""
 

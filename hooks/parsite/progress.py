@@ -7,6 +7,7 @@ the deadline and the day, so they can never disagree with the dates.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +60,7 @@ def log_until(task: Task, as_of: date) -> tuple[ProgressEntry, ...]:
     return tuple(e for e in task.progress if e.date <= as_of)
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def state(task: Task, as_of: date) -> TaskState:
     """The task's state on `as_of` (a finish recorded after that day does not count yet)."""
     due = task.deadline.due

@@ -96,11 +96,22 @@ def quarter_report(site: Site, plan: Plan, quarter: int) -> QuarterReport:
     return QuarterReport(plan, quarter, start, end, as_of, progress.summary(plan.tasks, as_of), by_field, by_unit)
 
 
+_computed: dict[int, tuple[Site, list[QuarterReport]]] = {}
+
+
 def quarter_reports(site: Site) -> list[QuarterReport]:
-    """Reports of every quarter that has begun, newest plan first, then by quarter."""
+    """Reports of every quarter that has begun, newest plan first, then by quarter.
+
+    Computed once per site: the navigation, the pages and the .docx downloads all need them.
+    """
+    cached = _computed.get(id(site))
+    if cached is not None and cached[0] is site:
+        return cached[1]
+    _computed.clear()  # only the site being built is kept
     reports = []
     for plan in reversed(site.plans):
         for quarter in (1, 2, 3, 4):
             if date(plan.year, 3 * quarter - 2, 1) <= site.today:
                 reports.append(quarter_report(site, plan, quarter))
+    _computed[id(site)] = (site, reports)
     return reports
