@@ -66,7 +66,6 @@ def environment() -> jinja2.Environment:
         num=fmt.number,
         day=fmt.day,
         deadline=fmt.deadline,
-        status=fmt.STATUS_LABELS.__getitem__,
         unit_kind=fmt.UNIT_KIND_LABELS.__getitem__,
     )
     env.globals.update(
