@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from _core import DATA
-from parsite.appendix_import import ImportError_, import_rows, read_rows
+from parsite.appendix_import import AppendixError, import_rows, read_rows
 from parsite.model import Site
 from parsite.problems import DataError
 from parsite.site import load_site
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         site = units_and_fields(args.plan)
         report = import_rows(read_rows(args.file), site, args.plan)
-    except (DataError, ImportError_) as exc:
+    except (DataError, AppendixError) as exc:
         print(f"Không nhập được {args.file}: {exc}", file=sys.stderr)
         return 1
     out.parent.mkdir(parents=True, exist_ok=True)

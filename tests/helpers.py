@@ -9,8 +9,15 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
+
+
+def data_file(path: str) -> dict:
+    """A file of the real data/, parsed (to compare what the site shows with what was written)."""
+    return yaml.safe_load((ROOT / "data" / path).read_text(encoding="utf-8"))
 
 
 def copy_project(dest: Path, data: Path | None = None) -> Path:

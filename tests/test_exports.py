@@ -9,18 +9,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
-from helpers import ROOT
+from helpers import ROOT, data_file
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-
-def data(path: str) -> dict:
-    return yaml.safe_load((ROOT / "data" / path).read_text(encoding="utf-8"))
-
-
-TASKS = data("plans/2024/tasks.yml")["tasks"]
-UNITS = {u["id"]: u for u in data("agency.yml")["units"]}
+TASKS = data_file("plans/2024/tasks.yml")["tasks"]
+UNITS = {u["id"]: u for u in data_file("agency.yml")["units"]}
 
 
 def due_date(deadline: object) -> date | None:
@@ -66,7 +60,7 @@ def test_tasks_xlsx_matches_the_csv(built_site: Path) -> None:
 
 def test_tasks_json_has_stable_keys(built_site: Path) -> None:
     exported = json.loads((built_site / "du-lieu" / "tasks.json").read_text(encoding="utf-8"))
-    assert exported["agency"] == data("agency.yml")["agency"]["name"]
+    assert exported["agency"] == data_file("agency.yml")["agency"]["name"]
     assert [t["id"] for t in exported["tasks"]] == [t["id"] for t in TASKS]
     keys = {
         "id", "plan_year", "field", "field_name", "criterion", "problem", "task", "lead", "lead_name", "support",
@@ -83,7 +77,7 @@ def test_tasks_json_has_stable_keys(built_site: Path) -> None:
 def test_scores_json_and_csv(built_site: Path) -> None:
     scores = json.loads((built_site / "du-lieu" / "scores.json").read_text(encoding="utf-8"))
     years = {y["year"]: y for y in scores["years"]}
-    seed = data("results/2023.yml")
+    seed = data_file("results/2023.yml")
     assert years[2023]["total"] == seed["total"] and years[2023]["rank"] == seed["rank"]
     assert {f["field"]: f["points"] for f in years[2023]["fields"]} == {int(k): v for k, v in seed["fields"].items()}
     assert years[2022]["total"] is None and years[2022]["rank"] == 9 and years[2022]["rank_derived"] is True

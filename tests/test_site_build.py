@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
-from helpers import GOLDEN, ROOT, article_text, copy_project, mkdocs_build
+from helpers import GOLDEN, article_text, copy_project, data_file, mkdocs_build
 
 
 def page(site: Path, path: str) -> str:
@@ -16,10 +15,6 @@ def page(site: Path, path: str) -> str:
 
 def text(site: Path, path: str) -> str:
     return article_text(page(site, path))
-
-
-def data(path: str) -> dict:
-    return yaml.safe_load((ROOT / "data" / path).read_text(encoding="utf-8"))
 
 
 def test_home_shows_latest_result_and_target(built_site: Path) -> None:
@@ -78,8 +73,8 @@ def test_plan_page_is_faithful_to_the_seed(built_site: Path) -> None:
 def test_plan_appendix_lists_every_task(built_site: Path) -> None:
     plan = text(built_site, "ke-hoach/2024")
     assert "Dữ liệu minh họa" in plan
-    units = {u["id"]: u for u in data("agency.yml")["units"]}
-    for task in data("plans/2024/tasks.yml")["tasks"]:
+    units = {u["id"]: u for u in data_file("agency.yml")["units"]}
+    for task in data_file("plans/2024/tasks.yml")["tasks"]:
         assert task["id"] in plan
         assert " ".join(task["task"].split()) in plan
         assert units[task["lead"]]["short"] in plan
@@ -87,8 +82,8 @@ def test_plan_appendix_lists_every_task(built_site: Path) -> None:
 
 
 def test_unit_page_lists_led_and_supported_tasks(built_site: Path) -> None:
-    tasks = data("plans/2024/tasks.yml")["tasks"]
-    for unit in data("agency.yml")["units"]:
+    tasks = data_file("plans/2024/tasks.yml")["tasks"]
+    for unit in data_file("agency.yml")["units"]:
         html = page(built_site, f"don-vi/{unit['id']}")
         body = article_text(html)
         assert unit["name"] in body
@@ -132,7 +127,7 @@ def test_field_page_shows_points_lost_and_tasks(built_site: Path) -> None:
     assert "Điểm tối đa: 11 điểm" in body
     assert "2023 7,58 11 3,42" in body
     assert "2022 chưa có số liệu chưa có số liệu chưa có số liệu" in body
-    for task in data("plans/2024/tasks.yml")["tasks"]:
+    for task in data_file("plans/2024/tasks.yml")["tasks"]:
         assert (task["id"] in body) == (task["field"] == 6)
     assert "không có nhiệm vụ hướng tới lĩnh vực này" in text(built_site, "linh-vuc/2")
 

@@ -35,7 +35,7 @@ HEADERS = {
 }
 
 
-class ImportError_(Exception):
+class AppendixError(Exception):
     """The file cannot be read as an appendix (no table, no header row)."""
 
 
@@ -79,7 +79,7 @@ def read_rows(path: Path) -> list[tuple[str, list[str]]]:
                     seen.add(id(cell._tc))
                 rows.append((f"bảng {t}, dòng {i}", cells))
         return rows
-    raise ImportError_(f"{path}: chỉ đọc được tệp .xlsx hoặc .docx")
+    raise AppendixError(f"{path}: chỉ đọc được tệp .xlsx hoặc .docx")
 
 
 def _header(rows: list[tuple[str, list[str]]]) -> tuple[int, dict[str, int]]:
@@ -92,7 +92,7 @@ def _header(rows: list[tuple[str, list[str]]]) -> tuple[int, dict[str, int]]:
                     columns[name] = position
         if "task" in columns and len(columns) >= 3:
             return index, columns
-    raise ImportError_(
+    raise AppendixError(
         "không tìm thấy dòng tiêu đề (cần các cột như: Nội dung nhiệm vụ, Đơn vị chủ trì, Thời gian hoàn thành)"
     )
 

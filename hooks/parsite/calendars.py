@@ -7,21 +7,14 @@ subscribed calendar updates its events instead of duplicating them.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from . import fmt
+from . import clock, fmt
 from .model import Site, Task, Unit
 
 FOLDER = "lich"
-
-
-def _stamp() -> datetime:
-    """DTSTAMP: the build time, or SOURCE_DATE_EPOCH for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC).replace(microsecond=0)
 
 
 def calendar_path(unit: Unit | None = None) -> str:
@@ -80,7 +73,7 @@ def calendar_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
 
     Each event is serialised once and shared by every feed it belongs to.
     """
-    stamp = _stamp()
+    stamp = clock.build_time().astimezone(UTC)  # DTSTAMP: the build time (SOURCE_DATE_EPOCH pins it)
     events: dict[Task, bytes] = {}
     for task in sorted(site.tasks, key=lambda t: (t.plan_year, t.id)):
         event = _event(site, task, site_url, stamp)

@@ -64,8 +64,8 @@ class LineChart:
 INSET = 64  # keeps the first and last points (and their labels) off the axis labels
 
 
-def _x_positions(years: list[int], width: int) -> dict[int, float]:
-    span = width - LEFT - RIGHT - 2 * INSET
+def _x_positions(years: list[int]) -> dict[int, float]:
+    span = WIDTH - LEFT - RIGHT - 2 * INSET
     if len(years) == 1:
         return {years[0]: LEFT + INSET + span / 2}
     step = span / (len(years) - 1)
@@ -92,7 +92,7 @@ def line_chart(
 ) -> LineChart:
     """A line over years; `series` is (year, value or None, note); `inverted` puts `low` at the top."""
     years = [year for year, _, _ in series]
-    xs = _x_positions(years, WIDTH)
+    xs = _x_positions(years)
     top, bottom = TOP, height - BOTTOM
     lo, hi = Decimal(low), Decimal(high)
 

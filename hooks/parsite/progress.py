@@ -12,24 +12,19 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from .fmt import STATUS_LABELS
 from .model import ProgressEntry, Task
 
-LABELS = {
-    "hoan-thanh": "Hoàn thành",
-    "hoan-thanh-qua-han": "Hoàn thành quá hạn",
-    "dang-thuc-hien": "Đang thực hiện",
-    "qua-han": "Quá hạn",
-    "chua-trien-khai": "Chưa triển khai",
-    "tam-dung": "Tạm dừng",
-}
+# The four statuses editors type, and the two computed from the dates.
+LABELS = {**STATUS_LABELS, "hoan-thanh-qua-han": "Hoàn thành quá hạn", "qua-han": "Quá hạn"}
 
 # Buckets of the progress bar, in display order (hoàn thành quá hạn counts as done).
 BUCKETS = [
-    ("done", "Hoàn thành"),
-    ("in-progress", "Đang thực hiện"),
-    ("overdue", "Quá hạn"),
-    ("not-started", "Chưa triển khai"),
-    ("paused", "Tạm dừng"),
+    ("done", LABELS["hoan-thanh"]),
+    ("in-progress", LABELS["dang-thuc-hien"]),
+    ("overdue", LABELS["qua-han"]),
+    ("not-started", LABELS["chua-trien-khai"]),
+    ("paused", LABELS["tam-dung"]),
 ]
 _BUCKET_OF = {
     "hoan-thanh": "done",

@@ -10,10 +10,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from . import progress
+from . import fmt, progress
+from .dates import Deadline
 from .model import Field, Plan, ProgressEntry, Site, Task
-
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class QuarterReport:
 
     @property
     def label(self) -> str:
-        return f"Quý {ROMAN[self.quarter]}/{self.plan.year}"
+        return fmt.deadline(Deadline("quarter", self.plan.year, self.quarter))  # "Quý III/2024"
 
     @property
     def slug(self) -> str:
