@@ -1,9 +1,8 @@
 """MkDocs hooks: translate MkDocs events into calls to the plain core in `parsite`.
 
-on_config loads and validates `data/` (stopping the build with every problem listed)
-and sets the navigation; on_files adds the generated pages and downloads as virtual files;
-on_post_build adds diacritic-folded fields to the search index Material wrote.
-Nothing is written into `docs/`.
+on_config loads and validates `data/` (stopping the build with every problem listed),
+checks the search configuration and sets the navigation; on_files adds the generated
+pages and downloads as virtual files. Nothing is written into `docs/`.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from parsite.clock import ClockError
 from parsite.exports import export_files
@@ -21,7 +19,7 @@ from parsite.fmt import slugify
 from parsite.model import Site
 from parsite.problems import DataError
 from parsite.render import build_stamp, nav, render_pages
-from parsite.search import SearchConfigError, enrich_index_file
+from parsite.search import SearchConfigError, check_search_fields
 from parsite.site import load_site
 
 log = logging.getLogger("mkdocs.plugins.parsite")
@@ -32,9 +30,11 @@ _site: Site | None = None
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _site
     root = Path(config.config_file_path).parent
+    search = config.plugins.get("material/search") or config.plugins.get("search")
     try:
+        check_search_fields(search.config.get("fields") if search else None)
         _site = load_site(root / "data", root)
-    except (DataError, ClockError) as exc:
+    except (DataError, ClockError, SearchConfigError) as exc:
         raise PluginError(str(exc)) from None
     config.nav = nav(_site) + list(config.nav or [])  # hand-written pages of docs/ after the generated ones
     config.extra["build_stamp"] = build_stamp()
@@ -53,13 +53,3 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, data in export_files(_site, config.site_url).items():
         files.append(File.generated(config, path, content=data))
     return files
-
-
-@event_priority(-100)  # after Material's search plugin has written its index
-def on_post_build(config: MkDocsConfig) -> None:
-    index = Path(config.site_dir) / "search" / "search_index.json"
-    try:
-        plain, folded = enrich_index_file(index)
-    except SearchConfigError as exc:
-        raise PluginError(str(exc)) from None
-    log.info("Chỉ mục tìm kiếm: %d byte, thêm trường không dấu: %d byte (%.2f×)", plain, folded, folded / plain)

@@ -1,4 +1,4 @@
-"""The diacritic-folded search fields, without a browser."""
+"""Diacritic folding and the search configuration it needs, without a browser."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import copy_project, mkdocs_build
 from parsite.fmt import fold, slugify
-from parsite.search import SearchConfigError, enrich_index, folded_words
 
 
 @pytest.mark.parametrize(
@@ -25,31 +25,26 @@ def test_fold_removes_vietnamese_diacritics(text: str, folded: str) -> None:
     assert fold(text) == folded
 
 
-def test_folded_words_keep_only_what_the_text_field_cannot_match() -> None:
-    words = folded_words("<p>Cải cách <strong>hành chính</strong> (SIPAS) cải cách 2024 CCHC</p>")
-    assert words == "cai cach hanh chinh"  # distinct, in order; no markup; unaccented words left out
-
-
 def test_heading_ids_keep_d() -> None:
     assert slugify("Điểm qua các năm", "-") == "diem-qua-cac-nam"
 
 
-def test_enrich_refuses_an_index_without_the_folded_fields_configured() -> None:
-    index = {"config": {"fields": {"title": {"boost": 1000}}}, "docs": []}
-    with pytest.raises(SearchConfigError, match="title_folded, text_folded"):
-        enrich_index(index)
+def test_build_refuses_a_search_config_without_the_folded_fields(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    start = config.index("      fields:")
+    end = config.index("\n\n", start)
+    (project / "mkdocs.yml").write_text(config[:start] + config[end:], encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 1
+    assert "mkdocs.yml: plugins.search.fields thiếu title_folded, text_folded" in result.stderr
 
 
-def test_built_index_has_folded_fields(built_site: Path) -> None:
+def test_built_index_declares_the_folded_fields_and_stays_lean(built_site: Path) -> None:
+    """lunr indexes only declared fields; the browser fills them, so the file carries none."""
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert {"title_folded", "text_folded"} <= set(index["config"]["fields"])
+    assert index["config"]["fields"]["title_folded"] == {"boost": 1000}
+    assert index["config"]["fields"]["text_folded"] == {"boost": 1}
     task = next(d for d in index["docs"] if d["location"] == "don-vi/phong-khtc/#nv-2024-nv14")
-    assert task["title_folded"].startswith("NV14 Don doc cac chu dau tu")
-    assert "tai chinh" in task["text_folded"] and "<" not in task["text_folded"]
-    plain_size = len(
-        json.dumps(
-            {**index, "docs": [{k: v for k, v in d.items() if not k.endswith("_folded")} for d in index["docs"]]},
-            ensure_ascii=False,
-        ).encode()
-    )
-    assert len(json.dumps(index, ensure_ascii=False).encode()) <= 1.6 * plain_size
+    assert task["title"].startswith("NV14 · Đôn đốc các chủ đầu tư")
+    assert not [d["location"] for d in index["docs"] if set(d) & {"title_folded", "text_folded"}]

@@ -4,9 +4,15 @@
  * Runs Material's own search worker (its file name is passed as ?worker=...) and
  * changes two things around it, without touching its code:
  *
+ * - each entry of the index gets two diacritic-folded fields before Material indexes it,
+ *   so unaccented words ("cai cach") match accented text ("cải cách"): `title_folded`
+ *   (the folded title) and `text_folded` (the distinct folded words of the text that
+ *   differ from the original words: only what the `text` field cannot match). They are
+ *   declared under `plugins: search: fields:` in mkdocs.yml and computed here, in the
+ *   browser, rather than at build time: the downloaded index stays as small as
+ *   Material's own, and the work is a small share of what lunr does with it anyway;
  * - the query is normalised to NFC, so text typed with a decomposing input method
- *   matches; unaccented words match the diacritic-folded fields the build adds
- *   (title_folded, text_folded; see hooks/parsite/search.py);
+ *   matches;
  * - results are ranked so that an entry holding the whole query as typed comes first,
  *   then one holding the whole query without diacritics, then one holding every word,
  *   then the rest; Material's score orders entries within each of these tiers.
@@ -36,14 +42,35 @@ function words(text) {
 var documents = new Map()
 var lastQuery = ""
 
-function remember(index) {
+/** The distinct words of `folded` that differ from the word at the same place in `plain`. */
+function changedWords(plain, folded) {
+  var plainWords = plain.split(" ")
+  var foldedWords = folded.split(" ")
+  var seen = new Set()
+  for (var i = 0; i < foldedWords.length; i++) {
+    if (foldedWords[i] !== plainWords[i]) seen.add(foldedWords[i])
+  }
+  return Array.from(seen).join(" ")
+}
+
+/** Add the folded fields to each entry (in place) and remember its words for ranking. */
+function prepare(index) {
   documents.clear()
   for (var i = 0; i < index.docs.length; i++) {
     var doc = index.docs[i]
     var title = words(doc.title)
-    var text = words(doc.title + " " + doc.text)
+    var titleFolded = fold(title)
+    var text = words(doc.text)
+    var textFolded = fold(text)
+    if (titleFolded !== title) doc.title_folded = titleFolded.trim()
+    var changed = changedWords(text.trim(), textFolded.trim())
+    if (changed) doc.text_folded = changed
+    // words() gives " a b ": join title and text words with one space, as one text.
     documents.set(doc.location, {
-      exact: text, folded: fold(text), title: title, titleFolded: fold(title)
+      exact: title + text.slice(1),
+      folded: titleFolded + textFolded.slice(1),
+      title: title,
+      titleFolded: titleFolded
     })
   }
 }
@@ -86,11 +113,11 @@ function rerank(result) {
 }
 
 // Runs before Material's own listener (registered by importScripts below), so the
-// index and the query can be read and the query normalised before Material sees them.
+// index gets its folded fields and the query is normalised before Material sees them.
 self.addEventListener("message", function (event) {
   var message = event.data
   if (message.type === SETUP) {
-    remember(message.data)
+    prepare(message.data)
   } else if (message.type === QUERY && typeof message.data === "string") {
     message.data = message.data.normalize("NFC")
     lastQuery = message.data
