@@ -72,6 +72,8 @@ _MD_ESCAPE = re.compile(r"([\\`*_{}\[\]|])")
 _BLOCK_START = re.compile(r"^([#>]|[-+=](?=\s|$)|\d+(?=[.)](?:\s|$)))")
 
 
+# Each text is shown on several pages (plan, unit, field, finder, reports): escape it once.
+@functools.lru_cache(maxsize=1 << 17)
 def md(text: object) -> str:
     """Escape data text for Markdown: no formatting, link or HTML can come from the data."""
     value = " ".join(str(text).split())
@@ -86,6 +88,7 @@ def md(text: object) -> str:
     return "\\" + value
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def html(text: object) -> str:
     """Escape data text for a raw HTML block (where Markdown is not processed)."""
     return (

@@ -12,7 +12,7 @@ from datetime import date
 
 from . import fmt, progress
 from .dates import Deadline
-from .model import Field, Plan, ProgressEntry, Site, Task
+from .model import Field, Plan, ProgressEntry, Site, Task, Unit
 
 
 @dataclass(frozen=True)
@@ -76,22 +76,25 @@ def _late(task: Task, start: date, as_of: date) -> Late | None:
     return Late(task, state, notes[-1] if notes else None)
 
 
-def _group(title: str, tasks: list[Task], start: date, as_of: date) -> Group:
-    done = [Done(t, e) for t in tasks for e in t.progress if start <= e.date <= as_of]
-    late = [found for t in tasks if (found := _late(t, start, as_of))]
-    return Group(title, tuple(sorted(done, key=lambda d: (d.entry.date, d.task.id))), tuple(late))
-
-
 def quarter_report(site: Site, plan: Plan, quarter: int) -> QuarterReport:
     start = date(plan.year, 3 * quarter - 2, 1)
     end = date(plan.year, 3 * quarter, calendar.monthrange(plan.year, 3 * quarter)[1])
     as_of = min(end, site.today)
-    fields: list[Field] = [f for f in plan.methodology.fields if any(t.field == f for t in plan.tasks)]
-    by_field = tuple(
-        _group(f"Lĩnh vực {f.id}: {f.name}", [t for t in plan.tasks if t.field == f], start, as_of) for f in fields
-    )
-    units = [u for u in site.agency.units if any(t.lead == u for t in plan.tasks)]
-    by_unit = tuple(_group(u.name, [t for t in plan.tasks if t.lead == u], start, as_of) for u in units)
+    # Each task's entries and lateness, worked out once: every task is in one field group and one unit group.
+    done = {t: [Done(t, e) for e in t.progress if start <= e.date <= as_of] for t in plan.tasks}
+    late = {t: _late(t, start, as_of) for t in plan.tasks}
+
+    def group(title: str, tasks: list[Task]) -> Group:
+        entries = sorted((d for t in tasks for d in done[t]), key=lambda d: (d.entry.date, d.task.id))
+        return Group(title, tuple(entries), tuple(found for t in tasks if (found := late[t])))
+
+    by_field_tasks: dict[Field, list[Task]] = {f: [] for f in plan.methodology.fields}
+    by_unit_tasks: dict[Unit, list[Task]] = {u: [] for u in site.agency.units}
+    for t in plan.tasks:
+        by_field_tasks[t.field].append(t)
+        by_unit_tasks[t.lead].append(t)
+    by_field = tuple(group(f"Lĩnh vực {f.id}: {f.name}", tasks) for f, tasks in by_field_tasks.items() if tasks)
+    by_unit = tuple(group(u.name, tasks) for u, tasks in by_unit_tasks.items() if tasks)
     return QuarterReport(plan, quarter, start, end, as_of, progress.summary(plan.tasks, as_of), by_field, by_unit)
 
 

@@ -3,6 +3,10 @@
 The schemas under `schemas/` are the declarative description of the data; editors'
 YAML tooling uses the same files. A subschema may carry `x-message`: the message shown
 when a value fails it, in words an editor understands.
+
+Two validators read the same schemas: a compiled one (fastjsonschema) answers "valid or
+not" quickly, which is all a correct file needs; only a file it rejects goes through
+jsonschema, which lists every problem with its path for the messages.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -40,6 +45,11 @@ def schema(name: str) -> dict[str, Any]:
 @cache
 def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema(name))
+
+
+@cache
+def _quick_validator(name: str) -> Any:
+    return fastjsonschema.compile(schema(name), use_default=False)
 
 
 def _describe(value: Any) -> str:
@@ -105,6 +115,11 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
 
 def check(source: Source, schema_name: str) -> list[Problem]:
     """All schema problems of one loaded file."""
+    try:
+        _quick_validator(schema_name)(source.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass  # list every problem, with positions, below
     problems: list[Problem] = []
     for error in _validator(schema_name).iter_errors(source.data):
         problems.extend(_problems(error, source))
