@@ -2,7 +2,11 @@
 
 on_config loads and validates `data/` (stopping the build with every problem listed),
 checks the search configuration and sets the navigation; on_files adds the generated
-pages and downloads as virtual files. Nothing is written into `docs/`.
+pages and downloads as virtual files and starts a parallel process (parsite.parallel)
+that renders the pages in reading order, then writes the downloads into the site folder;
+on_pre_page hands each page's Markdown to MkDocs as it reaches it (MkDocs converts the
+first pages while the next ones are rendered); on_env waits for the downloads, before
+MkDocs copies files. Nothing is written into `docs/`.
 """
 
 from __future__ import annotations
@@ -10,21 +14,26 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from parsite import parallel
 from parsite.clock import ClockError
-from parsite.exports import export_files
+from parsite.exports import downloads, write_downloads
 from parsite.fmt import slugify
 from parsite.model import Site
 from parsite.problems import DataError
-from parsite.render import build_stamp, nav, render_pages
+from parsite.render import build_stamp, nav, page_paths, rendered_pages
 from parsite.search import SearchConfigError, check_search_fields
 from parsite.site import load_site
 
 log = logging.getLogger("mkdocs.plugins.parsite")
 
 _site: Site | None = None
+_making: parallel.Stream | None = None
+_streamed: set[str] = set()  # pages whose Markdown comes from _making
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -44,12 +53,50 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    global _making, _streamed
     assert _site is not None  # set by on_config
-    for path, content in render_pages(_site).items():
-        existing = files.get_file_from_path(path)
-        if existing is not None:
-            raise PluginError(f"docs/{path} trùng với trang được tạo từ dữ liệu; hãy xóa tệp này khỏi docs/")
-        files.append(File.generated(config, path, content=content))
-    for path, data in export_files(_site, config.site_url).items():
-        files.append(File.generated(config, path, content=data))
+    site, site_dir = _site, Path(config.site_dir)
+    made = downloads(site, config.site_url)
+    pages = page_paths(site)
+    for path in (*pages, *made):
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path} trùng với tệp được tạo từ dữ liệu; hãy xóa tệp này khỏi docs/")
+    # A parallel process renders the pages in MkDocs's reading order (on_pre_page takes each
+    # one as MkDocs reaches it), then writes the downloads straight into the site folder.
+    _making = parallel.Stream(lambda: rendered_pages(site), then=lambda: write_downloads(made, site_dir))
+    _streamed = set(pages)
+    for path in pages:
+        files.append(File.generated(config, path, content=""))  # filled in by on_pre_page
+    for path in made:
+        # MkDocs sees that source and copy are one file and skips the copy.
+        files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
     return files
+
+
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    if _making is not None and page.file.src_uri in _streamed:
+        try:
+            page.file.content_string = _making.get(page.file.src_uri)
+        except parallel.WorkerError as exc:
+            raise PluginError(f"Không tạo được trang {page.file.src_uri}:\n{exc}") from None
+    return page
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """Every page has been read: wait for the downloads, before MkDocs copies files."""
+    global _making
+    if _making is not None:
+        try:
+            _making.finish()
+        except parallel.WorkerError as exc:
+            raise PluginError(f"Không tạo được các tệp tải xuống:\n{exc}") from None
+        finally:
+            _making = None
+    return env
+
+
+def on_build_error(error: Exception) -> None:
+    global _making
+    if _making is not None:
+        _making.cancel()
+        _making = None

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from parsite.exports import export_files  # noqa: E402  (after the path set-up above)
+from parsite.exports import downloads, write_downloads  # noqa: E402  (after the path set-up above)
 from parsite.problems import DataError  # noqa: E402
 from parsite.render import nav, render_pages  # noqa: E402
 from parsite.site import load_site  # noqa: E402
@@ -40,10 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
-    for path, data in export_files(site).items():
-        target = args.out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    write_downloads(downloads(site), args.out)
     (args.out / "nav.json").write_text(json.dumps(nav(site), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"Đã ghi {len(pages)} trang và các tệp dữ liệu mở vào {args.out}")
     return 0

@@ -21,6 +21,11 @@ def calendar_path(unit: Unit | None = None) -> str:
     return f"{FOLDER}/{unit.id if unit else 'tat-ca'}.ics"
 
 
+def calendar_paths(site: Site) -> list[str]:
+    """The feed of all tasks, then one per unit."""
+    return [calendar_path(), *(calendar_path(unit) for unit in site.agency.units)]
+
+
 def task_url(task: Task, site_url: str | None) -> str | None:
     if not site_url:
         return None

@@ -1,17 +1,22 @@
 """Open data downloads built from the same model as the pages: CSV, Excel, JSON, schemas.
 
-`export_files(site)` returns docs-relative path → bytes; the MkDocs hook adds them as
-generated files (so links to them are validated) and `scripts/generate.py` writes them.
+`downloads(site)` gives each docs-relative path and how to make its bytes: the MkDocs hook
+adds the paths as generated files at once (so links to them are validated) and writes the
+bytes in a parallel process while MkDocs converts the pages; `scripts/generate.py` writes
+them too.
 Keys and columns are documented on the "Dữ liệu mở" page (templates/open-data.md.j2).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -20,7 +25,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from . import clock, fmt
-from .calendars import calendar_files
+from .calendars import calendar_files, calendar_paths
 from .model import Site, Task
 from .report_docx import report_docx
 from .reports import quarter_reports
@@ -192,21 +197,42 @@ def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def export_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
-    """Every download of the site, keyed by docs-relative path."""
-    tasks = [task_record(t) for t in site.tasks]
-    scores = score_records(site)
-    files = {
-        f"{FOLDER}/tasks.csv": _csv(TASK_COLUMNS, tasks),
-        f"{FOLDER}/tasks.xlsx": _xlsx(TASK_COLUMNS, tasks, "Nhiệm vụ"),
-        f"{FOLDER}/tasks.json": _json({"agency": site.agency.name, "tasks": tasks}),
-        f"{FOLDER}/scores.json": _json(scores_json(site)),
-        f"{FOLDER}/scores.csv": _csv(SCORE_COLUMNS, scores),
+def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[], bytes]]:
+    """Every download of the site: docs-relative path → the function that makes its bytes.
+
+    The paths are known at once (pages link to them); the bytes are made when asked for,
+    each shared computation once (the task records, the calendar events).
+    """
+    tasks = functools.cache(lambda: [task_record(t) for t in site.tasks])
+    scores = functools.cache(lambda: score_records(site))
+    calendars = functools.cache(lambda: calendar_files(site, site_url))
+    files: dict[str, Callable[[], bytes]] = {
+        f"{FOLDER}/tasks.csv": lambda: _csv(TASK_COLUMNS, tasks()),
+        f"{FOLDER}/tasks.xlsx": lambda: _xlsx(TASK_COLUMNS, tasks(), "Nhiệm vụ"),
+        f"{FOLDER}/tasks.json": lambda: _json({"agency": site.agency.name, "tasks": tasks()}),
+        f"{FOLDER}/scores.json": lambda: _json(scores_json(site)),
+        f"{FOLDER}/scores.csv": lambda: _csv(SCORE_COLUMNS, scores()),
     }
     schemas = resources.files(__package__).joinpath("schemas")
     for schema in sorted(schemas.iterdir(), key=lambda p: p.name):
-        files[f"{FOLDER}/schemas/{schema.name}"] = schema.read_bytes()
-    files.update(calendar_files(site, site_url))
+        files[f"{FOLDER}/schemas/{schema.name}"] = schema.read_bytes
+    for path in calendar_paths(site):
+        files[path] = lambda path=path: calendars()[path]
     for report in quarter_reports(site):
-        files[f"bao-cao/{report.slug}.docx"] = fixed_zip(report_docx(site.agency, report), clock.build_time())
+        files[f"bao-cao/{report.slug}.docx"] = lambda report=report: fixed_zip(
+            report_docx(site.agency, report), clock.build_time()
+        )
     return files
+
+
+def export_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
+    """Every download of the site, keyed by docs-relative path."""
+    return {path: make() for path, make in downloads(site, site_url).items()}
+
+
+def write_downloads(made: dict[str, Callable[[], bytes]], folder: Path) -> None:
+    """Make every download of `downloads()` and write it under `folder`."""
+    for path, make in made.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(make())

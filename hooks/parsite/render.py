@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -137,28 +138,40 @@ def _directory_url(path: str) -> str:
     return stem or "."
 
 
+def page_jobs(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every generated page as (docs-relative path, template, context), in reading order."""
+    reports = quarter_reports(site)
+    jobs: list[tuple[str, str, dict[str, Any]]] = [
+        (HOME, "home.md.j2", {}),
+        (RESULTS, "results.md.j2", {}),
+        (UNITS, "units.md.j2", {}),
+        (FIELDS, "fields.md.j2", {}),
+        (FINDER, "finder.md.j2", {}),
+        (OPEN_DATA, "open-data.md.j2", {}),
+        (REPORTS, "reports.md.j2", {"reports": reports}),
+    ]
+    jobs += [(report_path(r), "report.md.j2", {"report": r}) for r in reports]
+    jobs += [(plan_path(p), "plan.md.j2", {"plan": p}) for p in site.plans]
+    jobs += [(unit_path(u), "unit.md.j2", {"unit": u}) for u in site.agency.units]
+    jobs += [(field_path(f), "field.md.j2", {"field": f}) for f in site.fields()]
+    return jobs
+
+
+def page_paths(site: Site) -> list[str]:
+    """The docs-relative path of every generated page, in reading order."""
+    return [path for path, _, _ in page_jobs(site)]
+
+
+def rendered_pages(site: Site) -> Iterator[tuple[str, str]]:
+    """(path, Markdown) of every generated page, one at a time, in reading order."""
+    env = environment()
+    for path, template, context in page_jobs(site):
+        yield path, _page(env, template, path, site, **context)
+
+
 def render_pages(site: Site) -> dict[str, str]:
     """Every generated page of the site, keyed by its docs-relative path."""
-    env = environment()
-    pages = {
-        HOME: _page(env, "home.md.j2", HOME, site),
-        RESULTS: _page(env, "results.md.j2", RESULTS, site),
-        UNITS: _page(env, "units.md.j2", UNITS, site),
-        FIELDS: _page(env, "fields.md.j2", FIELDS, site),
-        FINDER: _page(env, "finder.md.j2", FINDER, site),
-        OPEN_DATA: _page(env, "open-data.md.j2", OPEN_DATA, site),
-    }
-    reports = quarter_reports(site)
-    pages[REPORTS] = _page(env, "reports.md.j2", REPORTS, site, reports=reports)
-    for report in reports:
-        pages[report_path(report)] = _page(env, "report.md.j2", report_path(report), site, report=report)
-    for plan in site.plans:
-        pages[plan_path(plan)] = _page(env, "plan.md.j2", plan_path(plan), site, plan=plan)
-    for unit in site.agency.units:
-        pages[unit_path(unit)] = _page(env, "unit.md.j2", unit_path(unit), site, unit=unit)
-    for field in site.fields():
-        pages[field_path(field)] = _page(env, "field.md.j2", field_path(field), site, field=field)
-    return pages
+    return dict(rendered_pages(site))
 
 
 def nav(site: Site) -> list[Any]:

@@ -7,6 +7,7 @@ progress logs. The same model feeds the report page and the .docx draft (report_
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,16 +42,31 @@ class Group:
     late: tuple[Late, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class QuarterReport:
+    """One quarter of one plan; its content is worked out when first read.
+
+    The navigation and the list of reports need only the period; a page or a .docx
+    needs the content (rendered in parallel processes, each works out what it shows).
+    """
+
+    site: Site
     plan: Plan
     quarter: int
-    start: date
-    end: date
-    as_of: date  # the quarter's end, or today while the quarter is running
-    summary: progress.Summary
-    by_field: tuple[Group, ...]
-    by_unit: tuple[Group, ...]
+
+    @property
+    def start(self) -> date:
+        return date(self.plan.year, 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> date:
+        month = 3 * self.quarter
+        return date(self.plan.year, month, calendar.monthrange(self.plan.year, month)[1])
+
+    @property
+    def as_of(self) -> date:
+        """The quarter's end, or today while the quarter is running."""
+        return min(self.end, self.site.today)
 
     @property
     def label(self) -> str:
@@ -63,6 +79,39 @@ class QuarterReport:
     @property
     def complete(self) -> bool:
         return self.as_of == self.end
+
+    @functools.cached_property
+    def summary(self) -> progress.Summary:
+        return progress.summary(self.plan.tasks, self.as_of)
+
+    @functools.cached_property
+    def by_field(self) -> tuple[Group, ...]:
+        return self._groups[0]
+
+    @functools.cached_property
+    def by_unit(self) -> tuple[Group, ...]:
+        return self._groups[1]
+
+    @functools.cached_property
+    def _groups(self) -> tuple[tuple[Group, ...], tuple[Group, ...]]:
+        start, as_of, tasks = self.start, self.as_of, self.plan.tasks
+        # Each task's entries and lateness, worked out once: it is in one field group and one unit group.
+        done = {t: [Done(t, e) for e in t.progress if start <= e.date <= as_of] for t in tasks}
+        late = {t: _late(t, start, as_of) for t in tasks}
+
+        def group(title: str, members: list[Task]) -> Group:
+            entries = sorted((d for t in members for d in done[t]), key=lambda d: (d.entry.date, d.task.id))
+            return Group(title, tuple(entries), tuple(found for t in members if (found := late[t])))
+
+        by_field: dict[Field, list[Task]] = {f: [] for f in self.plan.methodology.fields}
+        by_unit: dict[Unit, list[Task]] = {u: [] for u in self.site.agency.units}
+        for t in tasks:
+            by_field[t.field].append(t)
+            by_unit[t.lead].append(t)
+        return (
+            tuple(group(f"Lĩnh vực {f.id}: {f.name}", members) for f, members in by_field.items() if members),
+            tuple(group(u.name, members) for u, members in by_unit.items() if members),
+        )
 
 
 def _late(task: Task, start: date, as_of: date) -> Late | None:
@@ -77,25 +126,7 @@ def _late(task: Task, start: date, as_of: date) -> Late | None:
 
 
 def quarter_report(site: Site, plan: Plan, quarter: int) -> QuarterReport:
-    start = date(plan.year, 3 * quarter - 2, 1)
-    end = date(plan.year, 3 * quarter, calendar.monthrange(plan.year, 3 * quarter)[1])
-    as_of = min(end, site.today)
-    # Each task's entries and lateness, worked out once: every task is in one field group and one unit group.
-    done = {t: [Done(t, e) for e in t.progress if start <= e.date <= as_of] for t in plan.tasks}
-    late = {t: _late(t, start, as_of) for t in plan.tasks}
-
-    def group(title: str, tasks: list[Task]) -> Group:
-        entries = sorted((d for t in tasks for d in done[t]), key=lambda d: (d.entry.date, d.task.id))
-        return Group(title, tuple(entries), tuple(found for t in tasks if (found := late[t])))
-
-    by_field_tasks: dict[Field, list[Task]] = {f: [] for f in plan.methodology.fields}
-    by_unit_tasks: dict[Unit, list[Task]] = {u: [] for u in site.agency.units}
-    for t in plan.tasks:
-        by_field_tasks[t.field].append(t)
-        by_unit_tasks[t.lead].append(t)
-    by_field = tuple(group(f"Lĩnh vực {f.id}: {f.name}", tasks) for f, tasks in by_field_tasks.items() if tasks)
-    by_unit = tuple(group(u.name, tasks) for u, tasks in by_unit_tasks.items() if tasks)
-    return QuarterReport(plan, quarter, start, end, as_of, progress.summary(plan.tasks, as_of), by_field, by_unit)
+    return QuarterReport(site, plan, quarter)
 
 
 _computed: dict[int, tuple[Site, list[QuarterReport]]] = {}
@@ -104,7 +135,7 @@ _computed: dict[int, tuple[Site, list[QuarterReport]]] = {}
 def quarter_reports(site: Site) -> list[QuarterReport]:
     """Reports of every quarter that has begun, newest plan first, then by quarter.
 
-    Computed once per site: the navigation, the pages and the .docx downloads all need them.
+    Listed once per site: the navigation, the pages and the .docx downloads all use them.
     """
     cached = _computed.get(id(site))
     if cached is not None and cached[0] is site:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from . import clock, schema, validate
+from . import clock, parallel, schema, validate
 from .assemble import assemble
 from .load import Source, load_file
 from .model import Site
@@ -23,6 +23,16 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _read(path: Path, display: str, schema_name: str) -> tuple[Source, list[Problem]]:
+    """Load one file and check it against its schema; the problems found, in file order."""
+    if not path.is_file():
+        return Source(display, None), [Problem(display, 0, 0, "", "thiếu tệp dữ liệu này")]
+    source, found = load_file(path, display)
+    if not found:
+        found = schema.check(source, schema_name)
+    return source, found
+
+
 def load_site(data_dir: Path, root: Path | None = None, today: date | None = None) -> Site:
     """Load everything under `data_dir`; raise DataError listing every problem found.
 
@@ -33,44 +43,38 @@ def load_site(data_dir: Path, root: Path | None = None, today: date | None = Non
     problems: list[Problem] = []
     ok: set[str] = set()
 
-    def read(path: Path, schema_name: str) -> Source:
-        display = _display(path, root)
-        if not path.is_file():
-            problems.append(Problem(display, 0, 0, "", "thiếu tệp dữ liệu này"))
-            return Source(display, None)
-        source, found = load_file(path, display)
-        if not found:
-            found = schema.check(source, schema_name)
-            if not found:
-                ok.add(display)
+    # Every file the site reads, with its schema; then each is read and checked once,
+    # the large ones in parallel (parallel.py).
+    wanted: list[tuple[Path, str]] = [(data_dir / name, schema_name) for name, schema_name in FIXED.items()]
+    wanted += [(data_dir / name, schema_name) for name, schema_name in OPTIONAL.items() if (data_dir / name).exists()]
+    result_paths = sorted((data_dir / "results").glob("*.yml"))
+    wanted += [(path, "result") for path in result_paths]
+    plan_folders = sorted(p for p in (data_dir / "plans").glob("*") if p.is_dir())
+    for folder in plan_folders:
+        wanted += [(folder / "plan.yml", "plan"), (folder / "tasks.yml", "tasks")]
+    read = parallel.balanced_map(
+        lambda item: _read(item[0], _display(item[0], root), item[1]),
+        wanted,
+        weight=lambda item: item[0].stat().st_size if item[0].is_file() else 0,
+    )
+    sources: dict[Path, Source] = {}
+    for (path, _), (source, found) in zip(wanted, read, strict=True):
+        sources[path] = source
         problems.extend(found)
-        return source
+        if not found:
+            ok.add(source.path)
 
-    used: set[Path] = set()
-    fixed = {}
-    for name, schema_name in FIXED.items():
-        fixed[name] = read(data_dir / name, schema_name)
-        used.add(data_dir / name)
-    optional = {}
-    for name, schema_name in OPTIONAL.items():
-        if (data_dir / name).exists():
-            optional[name] = read(data_dir / name, schema_name)
-            used.add(data_dir / name)
-    results = []
-    for path in sorted((data_dir / "results").glob("*.yml")):
-        results.append(read(path, "result"))
-        used.add(path)
+    fixed = {name: sources[data_dir / name] for name in FIXED}
+    optional = {name: sources[data_dir / name] for name in OPTIONAL if data_dir / name in sources}
+    results = [sources[path] for path in result_paths]
     if not results:
         problems.append(
             Problem(_display(data_dir / "results", root), 0, 0, "", "chưa có tệp kết quả nào (results/NĂM.yml)")
         )
-    plans = []
-    for folder in sorted(p for p in (data_dir / "plans").glob("*") if p.is_dir()):
-        plans.append((read(folder / "plan.yml", "plan"), read(folder / "tasks.yml", "tasks")))
-        used.update({folder / "plan.yml", folder / "tasks.yml"})
+    plans = [(sources[folder / "plan.yml"], sources[folder / "tasks.yml"]) for folder in plan_folders]
     # Nothing the editor wrote is silently ignored: a YAML file the site does not read is an error.
     for path in sorted(data_dir.rglob("*")):
-        if path.suffix in (".yml", ".yaml") and path not in used:
+        if path.suffix in (".yml", ".yaml") and path not in sources:
             problems.append(
                 Problem(
                     _display(path, root),
