@@ -6,7 +6,8 @@ pages and downloads as virtual files and starts a parallel process (parsite.para
 that renders the pages in reading order, then writes the downloads into the site folder;
 on_pre_page hands each page's Markdown to MkDocs as it reaches it (MkDocs converts the
 first pages while the next ones are rendered); on_env waits for the downloads, before
-MkDocs copies files. Nothing is written into `docs/`.
+MkDocs copies files; on_post_build rewrites Material's search index in UTF-8 (smaller).
+Nothing is written into `docs/`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from parsite import parallel
@@ -26,7 +28,7 @@ from parsite.fmt import slugify
 from parsite.model import Site
 from parsite.problems import DataError
 from parsite.render import build_stamp, nav, page_paths, rendered_pages
-from parsite.search import SearchConfigError, check_search_fields
+from parsite.search import SearchConfigError, check_search_fields, write_index_as_utf8
 from parsite.site import load_site
 
 log = logging.getLogger("mkdocs.plugins.parsite")
@@ -100,3 +102,9 @@ def on_build_error(error: Exception) -> None:
     if _making is not None:
         _making.cancel()
         _making = None
+
+
+@event_priority(-100)  # after Material's search plugin has written its index
+def on_post_build(config: MkDocsConfig) -> None:
+    before, after = write_index_as_utf8(Path(config.site_dir) / "search" / "search_index.json")
+    log.info("Chỉ mục tìm kiếm: %d byte (%d byte trước khi bỏ mã \\u)", after, before)

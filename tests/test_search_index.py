@@ -42,7 +42,9 @@ def test_build_refuses_a_search_config_without_the_folded_fields(tmp_path: Path)
 
 def test_built_index_declares_the_folded_fields_and_stays_lean(built_site: Path) -> None:
     """lunr indexes only declared fields; the browser fills them, so the file carries none."""
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    raw = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "Đôn đốc các chủ đầu tư" in raw and "\\u" not in raw  # UTF-8, not 6-byte escapes
+    index = json.loads(raw)
     assert index["config"]["fields"]["title_folded"] == {"boost": 1000}
     assert index["config"]["fields"]["text_folded"] == {"boost": 1}
     task = next(d for d in index["docs"] if d["location"] == "don-vi/phong-khtc/#nv-2024-nv14")

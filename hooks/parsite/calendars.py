@@ -8,11 +8,13 @@ subscribed calendar updates its events instead of duplicating them.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from . import clock, fmt
 from .model import Site, Task, Unit
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 FOLDER = "lich"
 
@@ -36,6 +38,8 @@ def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Eve
     due = task.deadline.due
     if due is None:
         return None
+    from icalendar import Event  # only the process that makes downloads needs it
+
     plan = next(p for p in site.plans if p.year == task.plan_year)
     event = Event()
     event.add("uid", f"{task.anchor}@{fmt.slugify(site.agency.short, '-')}.chi-so-cchc")
@@ -64,6 +68,8 @@ def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Eve
 
 
 def _calendar(site: Site, name: str, events: list[bytes]) -> bytes:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", f"-//{site.agency.short}//Chỉ số CCHC//VI")
     calendar.add("version", "2.0")

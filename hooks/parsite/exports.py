@@ -19,16 +19,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from . import clock, fmt
 from .calendars import calendar_files, calendar_paths
 from .model import Site, Task
-from .report_docx import report_docx
-from .reports import quarter_reports
+from .reports import QuarterReport, quarter_reports
 from .zipfix import fixed_zip
 
 FOLDER = "du-lieu"
@@ -170,6 +164,12 @@ def _cell(value: Any) -> Any:
 
 
 def _xlsx(columns: list[tuple[str, str]], records: list[dict[str, Any]], title: str) -> bytes:
+    # Imported here, like python-docx below: only the process that makes downloads needs them.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     # Write-only mode streams rows: several times faster than the default for large plans.
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
@@ -197,6 +197,12 @@ def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _docx(site: Site, report: QuarterReport) -> bytes:
+    from .report_docx import report_docx  # python-docx: see _xlsx
+
+    return fixed_zip(report_docx(site.agency, report), clock.build_time())
+
+
 def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[], bytes]]:
     """Every download of the site: docs-relative path → the function that makes its bytes.
 
@@ -219,9 +225,7 @@ def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[],
     for path in calendar_paths(site):
         files[path] = lambda path=path: calendars()[path]
     for report in quarter_reports(site):
-        files[f"bao-cao/{report.slug}.docx"] = lambda report=report: fixed_zip(
-            report_docx(site.agency, report), clock.build_time()
-        )
+        files[f"bao-cao/{report.slug}.docx"] = lambda report=report: _docx(site, report)
     return files
 
 

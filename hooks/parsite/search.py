@@ -10,7 +10,9 @@ under `plugins: search: fields:`; without them unaccented queries silently find 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 FOLDED_FIELDS = ("title_folded", "text_folded")
@@ -27,3 +29,16 @@ def check_search_fields(fields: Mapping[str, Any] | None) -> None:
         raise SearchConfigError(
             "mkdocs.yml: plugins.search.fields thiếu " + ", ".join(missing) + "; tìm kiếm không dấu sẽ không hoạt động"
         )
+
+
+def write_index_as_utf8(path: Path) -> tuple[int, int]:
+    """Rewrite Material's search index with UTF-8 text instead of \\u escapes.
+
+    Material writes every Vietnamese letter as a 6-byte escape ("ế" → "\\u1ebf"); the same
+    JSON in UTF-8 is about a third smaller for readers to download. Returns the sizes in
+    bytes before and after.
+    """
+    raw = path.read_bytes()
+    text = json.dumps(json.loads(raw), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.write_bytes(text)
+    return len(raw), len(text)
