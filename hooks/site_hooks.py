@@ -45,7 +45,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         check_search_fields(search.config.get("fields") if search else None)
         _site = load_site(root / "data", root)
-    except (DataError, ClockError, SearchConfigError) as exc:
+    except (DataError, ClockError, SearchConfigError, parallel.WorkerError) as exc:
         raise PluginError(str(exc)) from None
     config.nav = nav(_site) + list(config.nav or [])  # hand-written pages of docs/ after the generated ones
     config.extra["build_stamp"] = build_stamp()
