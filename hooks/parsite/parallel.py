@@ -96,6 +96,19 @@ def _child(run: Callable[[], Any], fd: int) -> NoReturn:
         os._exit(code)  # no atexit handlers, no cleanup of the parent's state
 
 
+def _fork(child: Callable[[int], NoReturn]) -> tuple[int, int]:
+    """Fork a process that runs `child(write_fd)` and never returns; give its pid and the read end."""
+    read_fd, write_fd = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        child(write_fd)
+    os.close(write_fd)
+    return pid, read_fd
+
+
 def start(run: Callable[[], T]) -> Pending[T]:
     """Run `run()` in a forked process; `.result()` waits for it. Runs it here with one worker."""
     if workers() < 2:
@@ -103,15 +116,7 @@ def start(run: Callable[[], T]) -> Pending[T]:
             return Pending(value=run())
         except Exception:
             return Pending(value=WorkerError(traceback.format_exc()))
-    read_fd, write_fd = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_fd)
-        _child(run, write_fd)
-    os.close(write_fd)
-    return Pending(pid, read_fd)
+    return Pending(*_fork(lambda fd: _child(run, fd)))
 
 
 def balanced_map(func: Callable[[T], R], items: Sequence[T], weight: Callable[[T], float]) -> list[R]:
@@ -171,15 +176,7 @@ class Stream:
             except Exception:  # reported by get() and finish(), as from a process
                 self._end = ("error", traceback.format_exc())
             return
-        read_fd, write_fd = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_fd)
-            self._child(produce, then, write_fd)
-        os.close(write_fd)
-        self._pid = pid
+        self._pid, read_fd = _fork(lambda fd: self._child(produce, then, fd))
         self._reader = threading.Thread(target=self._drain, args=(read_fd,), daemon=True)
         self._reader.start()
 
