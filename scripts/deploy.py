@@ -45,7 +45,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -161,7 +161,7 @@ class Target(Protocol):
 
     label: str
 
-    def lock(self, wait: int, log: Log) -> Iterator[Callable[[], bool]]: ...
+    def lock(self, wait: int, log: Log) -> AbstractContextManager[Callable[[], bool]]: ...
     def releases(self) -> list[str]: ...
     def live(self) -> str | None: ...
     def stale_partials(self, minutes: int) -> list[str]: ...
@@ -227,6 +227,8 @@ class LocalTarget:
         since = time.time() - minutes * 60
         stale = []
         for partial in self.folder.glob("*" + PARTIAL):
+            if not RELEASE.match(partial.name.removesuffix(PARTIAL)):
+                continue  # not made by this script: not ours to judge
             # ctime, not mtime: a copy keeps the source's mtimes, but every file it writes gets a new ctime
             entries = (Path(d) / n for d, dirs, files in os.walk(partial) for n in ("", *dirs, *files))
             if not any(e.lstat().st_ctime >= since for e in entries):
