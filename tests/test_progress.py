@@ -87,7 +87,7 @@ def test_built_pages_follow_site_today(tmp_path: Path, today: str, nv05: str) ->
     block = unit.split("NV05 · ", 1)[1].split("NV06 · ", 1)[0]
     assert f"Trạng thái: {nv05}" in block
     finder = (tmp_path / "site" / "tra-cuu" / "index.html").read_text(encoding="utf-8")
-    assert f"<td>{nv05}</td>" in finder
+    assert f">{nv05}</span></td>" in finder
     reports = sorted(p.name for p in (tmp_path / "site" / "bao-cao").glob("*.docx"))
     assert reports == ["2024-quy-1.docx", "2024-quy-2.docx", "2024-quy-3.docx", "2024-quy-4.docx"]
 
