@@ -185,3 +185,15 @@ def test_bad_data_stops_the_build_and_publishes_nothing(tmp_path: Path, keep_old
         assert (site / "index.html").read_text(encoding="utf-8") == "trang cũ"
     else:
         assert not site.exists()
+
+
+def test_editors_guide_is_linked_from_the_footer_not_the_navigation(built_site: Path) -> None:
+    for path in ("index.html", "don-vi/van-phong/index.html", "ke-hoach/2024/index.html"):
+        html = (built_site / path).read_text(encoding="utf-8")
+        header_navigation_and_article = html.split("<footer", 1)[0]
+        assert "huong-dan" not in header_navigation_and_article
+        assert "Hướng dẫn cập nhật dữ liệu" not in header_navigation_and_article
+        footer = html.split('<div class="md-copyright">', 1)[1]
+        assert "Dành cho cán bộ:" in footer and "huong-dan/" in footer
+    guide = article_text((built_site / "huong-dan" / "index.html").read_text(encoding="utf-8"))
+    assert "bản xem trước chạy trên máy của bạn" in guide
