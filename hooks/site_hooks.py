@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from parsite import parallel
 from parsite.clock import ClockError
+from parsite.emblem import Emblem, emblem
 from parsite.exports import downloads, write_downloads
 from parsite.fmt import slugify
 from parsite.model import Site
@@ -36,10 +37,11 @@ log = logging.getLogger("mkdocs.plugins.parsite")
 _site: Site | None = None
 _making: parallel.Stream | None = None
 _streamed: set[str] = set()  # pages whose Markdown comes from _making
+_emblem: Emblem | None = None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _site
+    global _site, _emblem
     root = Path(config.config_file_path).parent
     search = config.plugins.get("material/search") or config.plugins.get("search")
     try:
@@ -47,6 +49,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _site = load_site(root / "data", root)
     except (DataError, ClockError, SearchConfigError, parallel.WorkerError) as exc:
         raise PluginError(str(exc)) from None
+    # Logo and favicon from the data (the agency's emblem or a generated mark), added in on_files.
+    _emblem = emblem(_site.agency.emblem, _site.agency.short, root / "data")
+    config.theme["logo"] = config.theme["favicon"] = _emblem.path
     config.nav = nav(_site) + list(config.nav or [])  # hand-written pages of docs/ after the generated ones
     config.extra["build_stamp"] = build_stamp()
     config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
@@ -67,6 +72,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # one as MkDocs reaches it), then writes the downloads straight into the site folder.
     _making = parallel.Stream(lambda: rendered_pages(site), then=lambda: write_downloads(made, site_dir))
     _streamed = set(pages)
+    if _emblem is not None:
+        files.append(File.generated(config, _emblem.path, content=_emblem.content))
     for path in pages:
         files.append(File.generated(config, path, content=""))  # filled in by on_pre_page
     for path in made:

@@ -60,6 +60,7 @@ def _agency(raw: RawData, docs: dict[str, Document]) -> Agency:
         a["place"],
         a["ranked_group"],
         units,
+        emblem=a.get("emblem"),
     )
 
 

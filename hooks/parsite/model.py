@@ -59,6 +59,7 @@ class Agency:
     place: str
     ranked_group: str
     units: tuple[Unit, ...]
+    emblem: str | None = None  # biểu trưng: a PNG/SVG file under data/ (parsite.emblem)
 
     def unit(self, unit_id: str) -> Unit:
         return next(u for u in self.units if u.id == unit_id)

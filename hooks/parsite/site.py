@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from . import clock, parallel, schema, validate
+from .emblem import check_emblem
 from .assemble import assemble
 from .load import Source, load_file
 from .model import Site
@@ -95,6 +96,7 @@ def load_site(data_dir: Path, root: Path | None = None, today: date | None = Non
         ok,
     )
     problems += validate.check_all(raw)
+    problems += check_emblem(fixed["agency.yml"], data_dir)
     if problems:
         raise DataError(problems)
     return assemble(raw, today or clock.today())
