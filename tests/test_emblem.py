@@ -57,8 +57,9 @@ def test_an_svg_that_runs_code_is_refused(tmp_path: Path) -> None:
 
 def test_a_png_that_is_not_one_is_refused(tmp_path: Path) -> None:
     data = _with_emblem(tmp_path, "bieu-trung.png", b"GIF89a")
-    with pytest.raises(DataError, match="agency.emblem: tệp data/bieu-trung.png không phải ảnh PNG"):
+    with pytest.raises(DataError) as caught:
         load_site(data, tmp_path)
+    assert "agency.emblem: tệp data/bieu-trung.png không phải ảnh PNG" in str(caught.value)
 
 
 def test_the_agencys_emblem_becomes_logo_and_favicon(tmp_path: Path) -> None:

@@ -50,7 +50,8 @@ def check_emblem(agency: Source, data_dir: Path) -> list[Problem]:
         if b"<svg" not in content[:4096]:
             return [agency.problem(key, f"tệp data/{name} không phải ảnh SVG")]
         if _ACTIVE_SVG.search(content):
-            return [agency.problem(key, f"tệp data/{name} chứa mã chạy được (script, on...=); hãy dùng ảnh SVG tĩnh hoặc PNG")]
+            message = f"tệp data/{name} chứa mã chạy được (script, on...=); hãy dùng ảnh SVG tĩnh hoặc PNG"
+            return [agency.problem(key, message)]
     return []
 
 

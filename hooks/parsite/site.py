@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from . import clock, parallel, schema, validate
-from .emblem import check_emblem
 from .assemble import assemble
+from .emblem import check_emblem
 from .load import Source, load_file
 from .model import Site
 from .problems import DataError, Problem
