@@ -6,7 +6,9 @@ pages and downloads as virtual files and starts a parallel process (parsite.para
 that renders the pages in reading order, then writes the downloads into the site folder;
 on_pre_page hands each page's Markdown to MkDocs as it reaches it (MkDocs converts the
 first pages while the next ones are rendered); on_env waits for the downloads, before
-MkDocs copies files; on_post_build rewrites Material's search index in UTF-8 (smaller).
+MkDocs copies files; on_post_build rewrites Material's search index in UTF-8 (smaller), removes
+the theme's unused files (source maps, other languages' lunr files) and writes a precompressed
+.gz and .br beside every text file.
 Nothing is written into `docs/`.
 """
 
@@ -23,6 +25,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from parsite import parallel
 from parsite.clock import ClockError
+from parsite.compress import precompress
 from parsite.emblem import Emblem, emblem
 from parsite.exports import downloads, write_downloads
 from parsite.fmt import slugify
@@ -31,6 +34,7 @@ from parsite.problems import DataError
 from parsite.render import build_stamp, nav, page_paths, rendered_pages
 from parsite.search import SearchConfigError, check_search_fields, write_index_as_utf8
 from parsite.site import load_site
+from parsite.unused_assets import remove_unused
 
 log = logging.getLogger("mkdocs.plugins.parsite")
 
@@ -113,5 +117,20 @@ def on_build_error(error: Exception) -> None:
 
 @event_priority(-100)  # after Material's search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
-    before, after = write_index_as_utf8(Path(config.site_dir) / "search" / "search_index.json")
+    """Last touches to the built site, in this order: the search index in UTF-8, the theme's
+    unused files removed, then every text file precompressed (so the copies match the files)."""
+    site_dir = Path(config.site_dir)
+    before, after = write_index_as_utf8(site_dir / "search" / "search_index.json")
     log.info("Chỉ mục tìm kiếm: %d byte (%d byte trước khi bỏ mã \\u)", after, before)
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    languages = (search.config.get("lang") if search else None) or [config.theme.get("language", "en")]
+    removed = remove_unused(site_dir, languages)
+    packed = precompress(site_dir)
+    log.info(
+        "Đã bỏ %d tệp không dùng; nén sẵn %d tệp: %d byte → %d byte (gzip), %d byte (brotli)",
+        len(removed),
+        packed.files,
+        packed.original_bytes,
+        packed.gzip_bytes,
+        packed.brotli_bytes,
+    )
