@@ -46,7 +46,7 @@ def test_no_serious_violations_in_search_results(page: Page, site_url: str) -> N
 
 def test_task_finder_with_the_keyboard_only(page: Page, site_url: str) -> None:
     page.goto(site_url + "tra-cuu/")
-    page.locator("#finder").wait_for()
+    page.locator("#finder[data-ready]").wait_for(state="attached")  # the tasks' data file is loaded
     page.locator("input[name=tu-khoa]").focus()
     page.keyboard.type("khtc")
     page.keyboard.press("Tab")  # to "Kế hoạch"

@@ -20,7 +20,7 @@ TODAY = date(2024, 12, 1)
 def open_finder(page: Page, site_url: str, query: str = "") -> Page:
     page.clock.set_fixed_time(NOW)
     page.goto(f"{site_url}tra-cuu/{query}")
-    page.locator("#finder").wait_for()
+    page.locator("#finder[data-ready]").wait_for(state="attached")  # the tasks' data file is loaded
     return page
 
 

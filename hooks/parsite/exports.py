@@ -19,9 +19,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import clock, fmt
+from . import clock, finder, fmt
 from .calendars import calendar_files, calendar_paths
 from .model import Site, Task
+from .render import FINDER, field_path, html_link, unit_path
 from .reports import QuarterReport, quarter_reports
 from .zipfix import fixed_zip
 
@@ -222,11 +223,18 @@ def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[],
     schemas = resources.files(__package__).joinpath("schemas")
     for schema in sorted(schemas.iterdir(), key=lambda p: p.name):
         files[f"{FOLDER}/schemas/{schema.name}"] = schema.read_bytes
+    files[finder.DATA] = lambda: finder.finder_json(site, site.today, _finder_links(site))
     for path in calendar_paths(site):
         files[path] = lambda path=path: calendars()[path]
     for report in quarter_reports(site):
         files[f"bao-cao/{report.slug}.docx"] = lambda report=report: _docx(site, report)
     return files
+
+
+def _finder_links(site: Site) -> dict[str, str]:
+    """Addresses of unit and field pages, relative to the finder page (for its data file)."""
+    targets = [unit_path(u) for u in site.agency.units] + [field_path(f) for f in site.fields()]
+    return {target: html_link(FINDER, target) for target in targets}
 
 
 def export_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from . import analysis, charts, clock, fmt, progress
+from . import analysis, charts, clock, finder, fmt, progress
 from .calendars import calendar_path
 from .model import Field, Plan, Site, Task, Unit
 from .reports import QuarterReport, quarter_reports
@@ -81,6 +81,9 @@ def environment() -> jinja2.Environment:
         field_bars=charts.field_bars,
         gaps=analysis.gaps,
         target_outcome=analysis.target_outcome,
+        finder_rows=finder.first_rows,
+        FINDER_PAGE=finder.PAGE,
+        FINDER_DATA=finder.DATA,
     )
     return env
 
@@ -94,10 +97,7 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         return f"{link}#{anchor}" if anchor else link
 
     def html_url(target: str, anchor: str = "") -> str:
-        """Link from this page's URL to another page or file, for raw HTML (directory URLs)."""
-        link = _relative(_directory_url(target), _directory_url(path))
-        link = "" if link == "." else link + ("/" if target.endswith(".md") else "")
-        return f"{link}#{anchor}" if anchor else link or "./"
+        return html_link(path, target, anchor)
 
     def task_state(task: Task, as_of: date | None = None) -> progress.TaskState:
         return progress.state(task, as_of or site.today)
@@ -106,6 +106,7 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         site=site,
         task_state=task_state,
         build_stamp=build_stamp(),
+        build_version=f"{clock.build_time():%Y%m%d%H%M}",
         url=url,
         html_url=html_url,
         plan_path=plan_path,
@@ -120,6 +121,13 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         OPEN_DATA=OPEN_DATA,
         **context,
     )
+
+
+def html_link(page: str, target: str, anchor: str = "") -> str:
+    """Link from a page's URL to another page or file, for raw HTML (directory URLs)."""
+    link = _relative(_directory_url(target), _directory_url(page))
+    link = "" if link == "." else link + ("/" if target.endswith(".md") else "")
+    return f"{link}#{anchor}" if anchor else link or "./"
 
 
 @functools.lru_cache(maxsize=65536)

@@ -1,0 +1,76 @@
+"""The task finder's data ("Tra cứu nhiệm vụ"): the order its table starts in and the compact
+JSON file its script filters.
+
+The page lists the first PAGE tasks in HTML (what a reader without JavaScript gets, and what the
+script starts from, so nothing moves when it takes over); the script filters every task from
+`tra-cuu/nhiem-vu.json` and shows the matches a page at a time. At 2,000 tasks the page stays
+small and each keystroke filters plain objects instead of thousands of table rows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+from . import fmt, progress
+from .model import Site, Task
+
+PAGE = 100  # rows in the table at a time (server-rendered, then per "Hiện thêm")
+DATA = "tra-cuu/nhiem-vu.json"
+_NUMBER = re.compile(r"\d+")
+
+
+def row_key(task: Task) -> str:
+    """'2024-NV07' with numbers padded ('2024-NV000007'): the finder's default order (by id).
+
+    The script sorts by the same key (task-finder.js, sortValue), so the server-rendered rows
+    are already in the order it shows them.
+    """
+    return _NUMBER.sub(lambda m: m[0].zfill(6), f"{task.plan_year}-{task.id}")
+
+
+def first_rows(site: Site) -> list[Task]:
+    """The tasks the page lists in HTML: the first PAGE by id."""
+    return sorted(site.tasks, key=row_key)[:PAGE]
+
+
+def finder_json(site: Site, today: date, link: dict[str, str]) -> bytes:
+    """The compact data the finder's script filters.
+
+    `link` maps a docs path (`don-vi/x.md`, `linh-vuc/1.md`) to its address relative to the
+    finder page. Text stays plain: the script writes it with textContent, never as markup.
+    """
+    units = list(site.agency.units)
+    unit_index = {u.id: i for i, u in enumerate(units)}
+    fields = site.fields()
+    field_index = {f.id: i for i, f in enumerate(fields)}
+    tasks = []
+    for t in sorted(site.tasks, key=row_key):
+        state = progress.state(t, today)
+        tasks.append(
+            {
+                "k": row_key(t),
+                "y": t.plan_year,
+                "i": t.id,
+                "f": field_index[t.field.id],
+                "l": unit_index[t.lead.id],
+                "s": [unit_index[u.id] for u in t.support],
+                "st": t.status,
+                "sk": state.key,
+                "sl": state.label,
+                "d": t.deadline.due.isoformat() if t.deadline.due else "",
+                "dl": fmt.deadline(t.deadline),
+                "t": " ".join(t.task.split()),
+                "x": " ".join(" ".join([t.problem, t.output, t.criterion or ""]).split()),
+                "a": t.anchor,
+                "m": 1 if t.sample else 0,
+            }
+        )
+    data = {
+        "statusLabels": fmt.STATUS_LABELS,
+        "units": [[u.id, u.short, u.name, link[f"don-vi/{u.id}.md"]] for u in units],
+        "fields": [[f.id, f.name, link[f"linh-vuc/{f.id}.md"]] for f in fields],
+        "tasks": tasks,
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,218 @@
+"""Measure what readers get: Lighthouse scores per page, and the task finder at scale.
+
+    python scripts/lighthouse.py                      # home, plan, score history, finder; 2,000 tasks
+    python scripts/lighthouse.py --pages tra-cuu/ --tasks 300
+
+1. Builds the site from data/ into a temporary folder and serves it on 127.0.0.1 as the portal
+   does (precompressed .gz files, see README), then runs Lighthouse 12 (mobile, its default)
+   on each page and prints performance, accessibility, layout shift (CLS), total blocking time
+   and largest contentful paint. Lighthouse is installed from the npm registry
+   (lighthouse@12.2.3, exact version) into a cache folder the first time
+   (~/.cache/parsite/lighthouse-12.2.3, or $PARSITE_CACHE); Chromium is /usr/bin/chromium
+   (CHROME_PATH).
+2. Generates data with `--tasks` tasks (scripts/gen_data.py), builds it, opens the finder in
+   Chromium (Playwright) and prints how long the page takes to load (until the finder holds
+   every task) and how long each keystroke in the keyword box takes to answer (from the
+   input event to the next frame drawn with the new rows).
+
+The last line printed is one JSON object with every figure. Figures are printed, not judged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _gzip_server import serve_gzip
+
+ROOT = Path(__file__).resolve().parent.parent
+LIGHTHOUSE = "12.2.3"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = ["", "ke-hoach/2024/", "ket-qua/", "tra-cuu/"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_TODAY": "2025-06-30", "SOURCE_DATE_EPOCH": "1795892400"}
+TYPED = "cai cach thu tuc"
+
+
+class Unavailable(RuntimeError):
+    """A tool the measurement needs is missing; the message says which and how to get it."""
+
+
+def build(project: Path, site: Path) -> None:
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    result = subprocess.run(command, cwd=project, env=ENV, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"Xây dựng trang thất bại:\n{result.stderr}")
+
+
+def generated_project(folder: Path, tasks: int) -> Path:
+    """A copy of the project with generated data (`tasks` tasks)."""
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    for name in ("hooks", "docs"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    gen = [sys.executable, str(ROOT / "scripts" / "gen_data.py"), str(folder / "data"), "--tasks", str(tasks)]
+    subprocess.run(gen, cwd=ROOT, env=ENV, check=True, capture_output=True)
+    return folder
+
+
+def lighthouse_cli() -> Path:
+    """The Lighthouse command-line entry point, installed with npm into the cache if missing."""
+    cache = Path(os.environ.get("PARSITE_CACHE", Path.home() / ".cache" / "parsite")) / f"lighthouse-{LIGHTHOUSE}"
+    cli = cache / "node_modules" / "lighthouse" / "cli" / "index.js"
+    if cli.is_file():
+        return cli
+    npm, node = shutil.which("npm"), shutil.which("node")
+    if not npm or not node:
+        raise Unavailable(
+            "không có node/npm trên máy: cài Node.js (gói nodejs và npm của Debian) để đo bằng Lighthouse"
+        )
+    cache.mkdir(parents=True, exist_ok=True)
+    print(f"Cài lighthouse@{LIGHTHOUSE} từ npm vào {cache} (một lần)...", flush=True)
+    install = [npm, "install", "--prefix", str(cache), "--no-audit", "--no-fund", "-E", f"lighthouse@{LIGHTHOUSE}"]
+    result = subprocess.run(install, capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not cli.is_file():
+        raise Unavailable(f"không cài được lighthouse@{LIGHTHOUSE} bằng npm:\n{result.stderr[-2000:]}")
+    return cli
+
+
+def lighthouse(cli: Path, url: str, out: Path) -> dict[str, float]:
+    """Lighthouse's mobile run of one page: the scores and metrics this project follows."""
+    command = [
+        shutil.which("node") or "node",
+        str(cli),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={out}",
+        "--only-categories=performance,accessibility",
+        "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS),
+    ]
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", CHROMIUM)}
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=300)
+    if result.returncode != 0 or not out.is_file():
+        raise RuntimeError(f"Lighthouse thất bại trên {url}:\n{result.stderr[-2000:]}")
+    report = json.loads(out.read_text(encoding="utf-8"))
+    audits = report["audits"]
+    return {
+        "performance": round(report["categories"]["performance"]["score"] * 100),
+        "accessibility": round(report["categories"]["accessibility"]["score"] * 100),
+        "cls": round(audits["cumulative-layout-shift"]["numericValue"], 3),
+        "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+        "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
+        "bytes": round(audits["total-byte-weight"]["numericValue"]),
+    }
+
+
+# Types one character at a time into the keyword box; for each, the time from the input event
+# to the next frame the browser draws after the finder has updated the table.
+KEYSTROKES = """async (typed) => {
+  const box = document.querySelector("#finder input[name=tu-khoa]")
+  const frame = () => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))
+  const times = []
+  for (const character of typed) {
+    await frame()
+    box.value += character
+    const start = performance.now()
+    box.dispatchEvent(new Event("input", { bubbles: true }))
+    await frame()
+    times.push(performance.now() - start)
+  }
+  return { times, rows: document.querySelectorAll("#finder-table tbody tr").length,
+           count: document.getElementById("finder-count").textContent }
+}"""
+
+
+def finder_timing(site: Path, runs: int = 3) -> dict[str, object]:
+    """Load time of the finder (until every task is loaded) and per-keystroke times, in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    html_bytes = (site / "tra-cuu" / "index.html").stat().st_size
+    data_bytes = (site / "tra-cuu" / "nhiem-vu.json").stat().st_size
+    loads, keys = [], []
+    result: dict[str, object] = {}
+    with serve_gzip(site) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(runs):
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(url + "tra-cuu/")
+            page.locator("#finder[data-ready]").wait_for(state="attached")
+            loads.append(page.evaluate("performance.now()"))
+            typed = page.evaluate(KEYSTROKES, TYPED)
+            keys += typed["times"]
+            result["last_count"] = typed["count"]
+            page.close()
+        browser.close()
+    result.update(
+        {
+            "finder_html_bytes": html_bytes,
+            "finder_data_bytes": data_bytes,
+            "finder_load_ms": round(statistics.median(loads)),
+            "keystroke_median_ms": round(statistics.median(keys), 1),
+            "keystroke_max_ms": round(max(keys), 1),
+        }
+    )
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", default=",".join(PAGES), help="pages to score, comma-separated ('' = home)")
+    parser.add_argument("--tasks", type=int, default=2000, help="generated tasks for the finder timing")
+    parser.add_argument("--no-lighthouse", action="store_true", help="only the finder timing")
+    args = parser.parse_args(argv)
+    figures: dict[str, object] = {"lighthouse": LIGHTHOUSE}
+    with tempfile.TemporaryDirectory(prefix="parsite-lighthouse-") as tmp:
+        folder = Path(tmp)
+        if not args.no_lighthouse:
+            try:
+                cli = lighthouse_cli()
+            except Unavailable as exc:
+                print(f"Không đo được bằng Lighthouse: {exc}", file=sys.stderr)
+                return 3
+            build(ROOT, folder / "site")
+            scores = {}
+            with serve_gzip(folder / "site") as url:
+                for page in args.pages.split(","):
+                    scores[page or "/"] = lighthouse(cli, url + page, folder / "report.json")
+                    s = scores[page or "/"]
+                    print(
+                        f"{page or '/':<16} hiệu năng {s['performance']:>3}  trợ năng {s['accessibility']:>3}  "
+                        f"CLS {s['cls']:.3f}  TBT {s['tbt_ms']} ms  LCP {s['lcp_ms']} ms  {s['bytes']} byte",
+                        flush=True,
+                    )
+            figures["pages"] = scores
+        start = time.perf_counter()
+        (folder / "generated").mkdir()
+        project = generated_project(folder / "generated", args.tasks)
+        build(project, folder / "generated-site")
+        figures["generated_build_s"] = round(time.perf_counter() - start, 1)
+        timing = finder_timing(folder / "generated-site")
+        figures["tasks"] = args.tasks
+        figures.update(timing)
+        print(
+            f"Tra cứu với {args.tasks} nhiệm vụ: trang {timing['finder_html_bytes']} byte + dữ liệu "
+            f"{timing['finder_data_bytes']} byte, tải xong trong {timing['finder_load_ms']} ms; mỗi phím gõ: "
+            f"trung vị {timing['keystroke_median_ms']} ms, lâu nhất {timing['keystroke_max_ms']} ms",
+            flush=True,
+        )
+    print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""scripts/lighthouse.py runs: Lighthouse scores for a page and the finder timing on generated data.
+
+Only that it runs and prints its figures: the figures themselves depend on the machine
+(the README has those measured here).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from helpers import ROOT
+
+
+def test_lighthouse_script_prints_scores_and_keystroke_times() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "lighthouse.py"), "--pages", "tra-cuu/", "--tasks", "120"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    page = figures["pages"]["tra-cuu/"]
+    assert 0 <= page["performance"] <= 100 and 0 <= page["accessibility"] <= 100
+    assert page["cls"] >= 0 and page["bytes"] > 0
+    assert figures["tasks"] == 120
+    assert figures["keystroke_median_ms"] > 0 and figures["finder_load_ms"] > 0
+    assert figures["last_count"].endswith("trên 120 nhiệm vụ khớp với bộ lọc")  # the typing filtered
+    assert "Tra cứu với 120 nhiệm vụ" in result.stdout
