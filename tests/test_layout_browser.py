@@ -98,3 +98,25 @@ def test_score_table_scrolls_on_a_phone_with_its_first_column_kept(browser: Brow
     context.close()
     assert before is not None and after is not None
     assert 0 <= after["x"] <= before["x"]  # the year column stays in view (pinned to the left edge)
+
+
+# Rendered size of each label of the charts a reader sees: the SVG's scale times its font size.
+CHART_LABELS = """() => [...document.querySelectorAll("article figure.chart svg text")].filter(text => {
+  const box = text.getBoundingClientRect()
+  return box.width > 0 && box.height > 0
+}).map(text => {
+  const svg = text.ownerSVGElement
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
+  return { text: text.textContent, px: parseFloat(getComputedStyle(text).fontSize) * scale }
+})"""
+
+
+@pytest.mark.parametrize("path", ["ket-qua/", "linh-vuc/6/"])
+def test_chart_labels_are_readable_on_a_phone(browser: Browser, site_url: str, path: str) -> None:
+    context, page = _open(browser, site_url, path, 390)
+    labels = page.evaluate(CHART_LABELS)
+    body = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
+    context.close()
+    assert labels
+    small = [label for label in labels if label["px"] < body - 0.5]
+    assert not small, f"{path}: chart labels smaller than the body text ({body} px): {small[:5]}"

@@ -185,3 +185,34 @@ def test_clicking_a_task_result_lands_on_the_task(page: Page, site_url: str) -> 
 def test_search_ui_is_vietnamese(page: Page, site_url: str) -> None:
     page.goto(site_url)
     assert page.locator("input.md-search__input").get_attribute("placeholder") == "Tìm kiếm"
+
+
+def marked(page: Page, site_url: str, query: str) -> list[str]:
+    """Search `query`; the highlighted words of the results shown."""
+    search(page, site_url, query)
+    return page.locator("li.md-search-result__item mark").all_text_contents()
+
+
+@pytest.mark.parametrize("query", ["cai cach thu tuc", "cải cách thủ tục"])
+def test_highlights_the_words_that_matched(page: Page, site_url: str, query: str) -> None:
+    marks = marked(page, site_url, query)
+    assert marks
+    wanted = query.split()
+    accented = query != fold(query)
+    for word in marks:
+        lower = word.lower()
+        assert any((lower if accented else fold(word)).startswith(w) for w in wanted), (query, word)
+    if accented:  # typed with diacritics: only those accents
+        assert not [m for m in marks if m.lower() in ("các", "cai", "cái")]
+    assert {"cải", "cách", "thủ", "tục"} <= {m.lower() for m in marks}
+
+
+def test_each_task_is_its_own_result_with_a_clean_snippet(page: Page, site_url: str) -> None:
+    task = next(t for t in tasks() if t["id"] == "NV14")
+    hits = search(page, site_url, "giai ngan von dau tu cong")
+    assert task_location(task) in locations(hits)[:2]  # right under its unit page's own entry
+    item = page.locator("a.md-search-result__link[href$='#nv-2024-nv14']").first
+    snippet = " ".join((item.text_content() or "").split())
+    assert snippet.startswith("NV14 · ")  # the task's own heading, then its details
+    assert "Tồn tại, hạn chế: " in snippet and "Thời hạn hoàn thành: " in snippet
+    assert "STT" not in snippet and "NV14NV" not in snippet  # no table row flattened into words

@@ -14,6 +14,9 @@ from . import fmt
 from .model import Site, YearResult
 
 WIDTH = 640
+# The same charts drawn for phones: about as wide in units as in pixels on a 390 px screen,
+# so a 15-unit label is drawn at the body text size instead of half of it.
+NARROW_WIDTH = 360
 HEIGHT = 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 28, 44
 
@@ -64,8 +67,8 @@ class LineChart:
 INSET = 64  # keeps the first and last points (and their labels) off the axis labels
 
 
-def _x_positions(years: list[int]) -> dict[int, float]:
-    span = WIDTH - LEFT - RIGHT - 2 * INSET
+def _x_positions(years: list[int], width: int = WIDTH) -> dict[int, float]:
+    span = width - LEFT - RIGHT - 2 * INSET
     if len(years) == 1:
         return {years[0]: LEFT + INSET + span / 2}
     step = span / (len(years) - 1)
@@ -89,10 +92,11 @@ def line_chart(
     inverted: bool = False,
     rules: list[tuple[Decimal | int, str]] | None = None,
     height: int = HEIGHT,
+    width: int = WIDTH,
 ) -> LineChart:
     """A line over years; `series` is (year, value or None, note); `inverted` puts `low` at the top."""
     years = [year for year, _, _ in series]
-    xs = _x_positions(years)
+    xs = _x_positions(years, width)
     top, bottom = TOP, height - BOTTOM
     lo, hi = Decimal(low), Decimal(high)
 
@@ -135,12 +139,13 @@ def line_chart(
         y_ticks=tuple(y_ticks),
         rules=tuple(Rule(y_of(v), label) for v, label in (rules or [])),
         labels_below=inverted,
+        width=width,
         height=height,
         bottom_y=bottom,
     )
 
 
-def total_chart(site: Site) -> LineChart:
+def total_chart(site: Site, width: int = WIDTH) -> LineChart:
     results = site.results
     known = [r.total for r in results if r.total is not None]
     scale = max((r.methodology.total for r in results if r.methodology), default=Decimal(100))
@@ -151,10 +156,11 @@ def total_chart(site: Site) -> LineChart:
         [(r.year, r.total, "") for r in results],
         low=min(low, scale - 10),
         high=scale,
+        width=width,
     )
 
 
-def rank_chart(site: Site) -> LineChart:
+def rank_chart(site: Site, width: int = WIDTH) -> LineChart:
     results = site.results
     ranks = [r.rank for r in results if r.rank is not None]
     counts = [r.ranked_count for r in results if r.ranked_count is not None]
@@ -170,10 +176,11 @@ def rank_chart(site: Site) -> LineChart:
         high=worst,
         inverted=True,
         rules=rules,
+        width=width,
     )
 
 
-def field_chart(site: Site, field_id: int) -> LineChart:
+def field_chart(site: Site, field_id: int, width: int = WIDTH) -> LineChart:
     series: list[tuple[int, Decimal | int | None, str]] = []
     maxima = []
     for r in site.results:
@@ -190,6 +197,7 @@ def field_chart(site: Site, field_id: int) -> LineChart:
         high=high,
         rules=[(high, f"Tối đa {fmt.number(high)}")],
         height=200,
+        width=width,
     )
 
 

@@ -79,6 +79,7 @@ def environment() -> jinja2.Environment:
         rank_chart=charts.rank_chart,
         field_chart=charts.field_chart,
         field_bars=charts.field_bars,
+        NARROW_CHART=charts.NARROW_WIDTH,
         gaps=analysis.gaps,
         target_outcome=analysis.target_outcome,
         finder_rows=finder.first_rows,

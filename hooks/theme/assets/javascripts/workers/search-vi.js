@@ -15,7 +15,11 @@
  *   matches;
  * - results are ranked so that an entry holding the whole query as typed comes first,
  *   then one holding the whole query without diacritics, then one holding every word,
- *   then the rest; Material's score orders entries within each of these tiers.
+ *   then the rest; Material's score orders entries within each of these tiers;
+ * - what matched is highlighted again, word by word (a word typed without diacritics marks
+ *   the same word with any accents): Material marks the positions lunr found, and for a word
+ *   found through a folded field those positions belong to that field, not to the text
+ *   shown, so the wrong word was marked.
  */
 "use strict"
 
@@ -112,6 +116,43 @@ function rerank(result) {
   return result
 }
 
+/**
+ * The query's words, lowercased: a word typed without diacritics matches any accents
+ * ("cai" → "cải", "cái"), a word typed with them matches those accents only ("cải").
+ */
+function queryTerms(query) {
+  return words(query.normalize("NFC")).split(" ").filter(Boolean).map(function (word) {
+    var folded = fold(word)
+    return { word: folded === word ? folded : word, folded: folded === word }
+  })
+}
+
+/** Mark each word of an HTML snippet that starts with a query term; tags and entities stay. */
+function highlight(html, terms) {
+  if (!terms.length || typeof html !== "string") return html
+  return html
+    .replace(/<\/?mark>/g, "")
+    .replace(/(<[^>]*>|&#?\w+;)|([\p{L}\p{N}]+)/gu, function (match, markup, word) {
+      if (markup) return markup
+      var lower = word.toLowerCase()
+      var folded = fold(lower)
+      for (var i = 0; i < terms.length; i++)
+        if ((terms[i].folded ? folded : lower).indexOf(terms[i].word) === 0) return "<mark>" + word + "</mark>"
+      return word
+    })
+}
+
+function rehighlight(result) {
+  var terms = queryTerms(lastQuery)
+  result.items.forEach(function (group) {
+    group.forEach(function (item) {
+      item.title = highlight(item.title, terms)
+      item.text = highlight(item.text, terms)
+    })
+  })
+  return result
+}
+
 // Runs before Material's own listener (registered by importScripts below), so the
 // index gets its folded fields and the query is normalised before Material sees them.
 self.addEventListener("message", function (event) {
@@ -127,7 +168,7 @@ self.addEventListener("message", function (event) {
 var post = self.postMessage.bind(self)
 self.postMessage = function (message) {
   if (message && message.type === RESULT && message.data && message.data.items) {
-    message.data = rerank(message.data)
+    message.data = rehighlight(rerank(message.data))
   }
   post(message)
 }
