@@ -120,3 +120,25 @@ def test_chart_labels_are_readable_on_a_phone(browser: Browser, site_url: str, p
     assert labels
     small = [label for label in labels if label["px"] < body - 0.5]
     assert not small, f"{path}: chart labels smaller than the body text ({body} px): {small[:5]}"
+
+
+def test_plan_prints_as_the_document(browser: Browser, site_url: str) -> None:
+    context, page = _open(browser, site_url, "ke-hoach/2024/", 1280)
+    note = page.locator(".vb-source-note")
+    assert note.inner_text() == (
+        "Ghi chú: văn bản gốc để trống số và ngày ban hành; trang này giữ nguyên như văn bản gốc."
+    )
+    page.emulate_media(media="print")
+    markers = page.evaluate("""() => [...document.querySelectorAll(".vb-recipients li")].map(li => [
+        getComputedStyle(li).listStyleType, getComputedStyle(li, "::before").content])""")
+    rule = page.evaluate("""() => {
+        const org = document.querySelector(".vb-org"), after = getComputedStyle(org, "::after")
+        return [parseFloat(after.width), org.getBoundingClientRect().width,
+                parseFloat(after.marginLeft), parseFloat(after.marginRight)]
+    }""")
+    note_shown = note.is_visible()
+    context.close()
+    assert markers and all(m == ["none", '"- "'] for m in markers)  # one dash per recipient
+    width, line, left, right = rule
+    assert line / 3 <= width <= line / 2 and abs(left - right) < 1  # NĐ 30/2020: 1/3 to 1/2, centred
+    assert not note_shown  # the printed plan is the document as issued
