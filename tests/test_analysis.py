@@ -73,7 +73,7 @@ def test_target_outcome_once_the_result_is_entered(
 
 def svg_charts(html: str) -> dict[str, ET.Element]:
     charts = {}
-    for match in re.finditer(r'<figure class="chart" id="([^"]+)">\s*(<svg.*?</svg>)', html, re.S):
+    for match in re.finditer(r'<figure class="chart[^"]*" id="([^"]+)">\s*(<svg.*?</svg>)', html, re.S):
         charts[match[1]] = ET.fromstring(match[2])
     return charts
 
