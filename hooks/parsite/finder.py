@@ -16,7 +16,7 @@ from datetime import date
 from . import fmt, progress
 from .model import Site, Task
 
-PAGE = 100  # rows in the table at a time (server-rendered, then per "Hiện thêm")
+PAGE = 50  # rows in the table at a time (server-rendered, then per "Hiện thêm"): layout is the cost
 DATA = "tra-cuu/nhiem-vu.json"
 _NUMBER = re.compile(r"\d+")
 
