@@ -57,7 +57,7 @@ def test_task_finder_with_the_keyboard_only(page: Page, site_url: str) -> None:
     page.wait_for_url(re.compile(r"vai-tro=chu-tri"))
     rows = page.locator("#finder-table tbody tr:not([hidden])")
     assert rows.count() > 0
-    for text in rows.evaluate_all("rows => rows.map(r => r.innerText)"):
+    for text in rows.evaluate_all("rows => rows.map(r => r.textContent)"):
         assert "khtc" in text.lower()  # P. KHTC leads or supports each task shown
     # Sort buttons are reachable and work with Enter.
     sort = page.get_by_role("button", name="Thời hạn")
