@@ -37,7 +37,10 @@ TABLE_WIDTHS = """() => [...document.querySelectorAll("article table")].map(tabl
 
 # Each task shown as a row or a card: its deadline and status as a reader sees them (on screen,
 # not clipped by the viewport).
-TASK_CARDS = """() => [...document.querySelectorAll("article table.tasks tbody tr")].filter(r => !r.hidden).map(row => {
+# Each task shown as a row or a card, scrolled to as a reader would (the finder's phone cards
+# are drawn only near the screen): its deadline and status as seen, not clipped by the viewport.
+TASK_CARDS = """async () => {
+  const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))
   const seen = el => {
     if (!el) return ""
     const box = el.getBoundingClientRect()
@@ -46,12 +49,19 @@ TASK_CARDS = """() => [...document.querySelectorAll("article table.tasks tbody t
     if (box.left < 0 || box.right > document.documentElement.clientWidth + 1) return ""
     return el.innerText.trim()
   }
-  return {
-    id: row.querySelector(".tasks__id a").innerText,
-    due: seen(row.querySelector(".tasks__due")),
-    status: seen(row.querySelector(".task-state")),
+  const cards = []
+  for (const row of document.querySelectorAll("article table.tasks tbody tr")) {
+    if (row.hidden) continue
+    row.scrollIntoView({ block: "center" })
+    await frame()
+    cards.push({
+      id: row.querySelector(".tasks__id a").textContent,
+      due: seen(row.querySelector(".tasks__due")),
+      status: seen(row.querySelector(".task-state")),
+    })
   }
-})"""
+  return cards
+}"""
 
 
 def _open(browser: Browser, site_url: str, path: str, width: int):

@@ -9,8 +9,10 @@ small and each keystroke filters plain objects instead of thousands of table row
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections import defaultdict
 from datetime import date
 
 from . import fmt, progress
@@ -74,3 +76,11 @@ def finder_json(site: Site, today: date, link: dict[str, str]) -> bytes:
         "tasks": tasks,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def data_version(site: Site, today: date) -> str:
+    """A short hash of the data file's content (links aside, they follow from the ids): the page
+    asks for `nhiem-vu.json?v=...`, so a browser never pairs a new page with an old cached file,
+    and the same data always gives the same page."""
+    content = finder_json(site, today, defaultdict(str))
+    return hashlib.sha256(content).hexdigest()[:12]

@@ -83,6 +83,7 @@ def environment() -> jinja2.Environment:
         gaps=analysis.gaps,
         target_outcome=analysis.target_outcome,
         finder_rows=finder.first_rows,
+        finder_version=finder.data_version,
         FINDER_PAGE=finder.PAGE,
         FINDER_DATA=finder.DATA,
     )
@@ -107,7 +108,6 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         site=site,
         task_state=task_state,
         build_stamp=build_stamp(),
-        build_version=f"{clock.build_time():%Y%m%d%H%M}",
         url=url,
         html_url=html_url,
         plan_path=plan_path,
