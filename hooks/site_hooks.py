@@ -21,17 +21,19 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from parsite import parallel
+from parsite.changes import Changes, compare, find_previous
 from parsite.clock import ClockError
 from parsite.compress import precompress
 from parsite.emblem import Emblem, emblem
 from parsite.exports import downloads, write_downloads
+from parsite.feeds import page_feeds
 from parsite.fmt import slugify
 from parsite.model import Site
 from parsite.problems import DataError
-from parsite.render import build_stamp, nav, page_paths, rendered_pages
+from parsite.render import CHANGES, CHANGES_URL, build_stamp, nav, page_paths, rendered_pages
 from parsite.search import SearchConfigError, check_search_fields, write_index_as_utf8
 from parsite.site import load_site
 from parsite.unused_assets import remove_unused
@@ -39,13 +41,14 @@ from parsite.unused_assets import remove_unused
 log = logging.getLogger("mkdocs.plugins.parsite")
 
 _site: Site | None = None
+_changes: Changes | None = None
 _making: parallel.Stream | None = None
 _streamed: set[str] = set()  # pages whose Markdown comes from _making
 _emblem: Emblem | None = None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _site, _emblem
+    global _site, _emblem, _changes
     root = Path(config.config_file_path).parent
     search = config.plugins.get("material/search") or config.plugins.get("search")
     try:
@@ -60,13 +63,19 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.extra["build_stamp"] = build_stamp()
     config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
     log.info("Đã đọc dữ liệu: %d kế hoạch, %d năm kết quả", len(_site.plans), len(_site.results))
+    # What changed since the live release, for the people who check the nightly build.
+    _changes = compare(find_previous(), _site)
+    log.info("%s", _changes.summary())
+    for line in _changes.details():
+        log.info("  %s", line)
+    config.extra["changes_page"] = CHANGES_URL
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     global _making, _streamed
     assert _site is not None  # set by on_config
-    site, site_dir = _site, Path(config.site_dir)
+    site, site_dir, changes = _site, Path(config.site_dir), _changes
     made = downloads(site, config.site_url)
     pages = page_paths(site)
     for path in (*pages, *made):
@@ -74,12 +83,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{path} trùng với tệp được tạo từ dữ liệu; hãy xóa tệp này khỏi docs/")
     # A parallel process renders the pages in MkDocs's reading order (on_pre_page takes each
     # one as MkDocs reaches it), then writes the downloads straight into the site folder.
-    _making = parallel.Stream(lambda: rendered_pages(site), then=lambda: write_downloads(made, site_dir))
+    _making = parallel.Stream(lambda: rendered_pages(site, changes), then=lambda: write_downloads(made, site_dir))
     _streamed = set(pages)
     if _emblem is not None:
         files.append(File.generated(config, _emblem.path, content=_emblem.content))
     for path in pages:
-        files.append(File.generated(config, path, content=""))  # filled in by on_pre_page
+        # Filled in by on_pre_page; the change summary is linked from the footer, not the navigation.
+        inclusion = InclusionLevel.NOT_IN_NAV if path == CHANGES else InclusionLevel.UNDEFINED
+        files.append(File.generated(config, path, content="", inclusion=inclusion))
     for path in made:
         # MkDocs sees that source and copy are one file and skips the copy.
         files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
@@ -93,6 +104,13 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
         except parallel.WorkerError as exc:
             raise PluginError(f"Không tạo được trang {page.file.src_uri}:\n{exc}") from None
     return page
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
+    """The Atom feeds a page announces (<link rel="alternate">, in hooks/theme/main.html)."""
+    if _site is not None:
+        page.meta["atom_feeds"] = page_feeds(_site, page.file.src_uri)
+    return context
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:

@@ -96,15 +96,25 @@ def generate(out: Path, *, tasks: int, years: int, units: int, seed: int = 1) ->
                 f"  - id: NV{n:05d}\n    field: {rng.randint(1, 7)}\n"
                 f"    problem: {quote(sentence(rng, 10, 25))}\n    task: {quote(sentence(rng, 12, 30))}\n"
                 f"    lead: {lead}\n    support: [{', '.join(support)}]\n    deadline: {quote(deadline)}\n"
-                f"    output: {quote(sentence(rng, 3, 8))}\n    status: {status}\n"
+                f"    output: {quote(sentence(rng, 3, 8))}\n"
             )
             if status != "chua-trien-khai" and rng.random() < 0.8:
+                # A state is a dated change: the first entry begins the task, the last one
+                # finishes or pauses it (the form editors and the progress import write).
+                days = sorted(
+                    f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" for _ in range(rng.randint(1, 3))
+                )
                 body += "    progress:\n"
-                for _ in range(rng.randint(1, 3)):
-                    body += f"      - date: {year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}\n"
+                for index, day in enumerate(days):
+                    body += f"      - date: {day}\n"
                     body += f"        text: {quote(sentence(rng, 8, 20))}\n"
                     if rng.random() < 0.3:
                         body += f"        note: {quote(sentence(rng, 6, 15))}\n"
+                    last = index == len(days) - 1
+                    if last and status != "dang-thuc-hien":
+                        body += f"        status: {status}\n"
+                    elif index == 0:
+                        body += "        status: dang-thuc-hien\n"
         write(out / "plans" / str(year) / "tasks.yml", "tasks", "sample: true\n" + body)
 
 

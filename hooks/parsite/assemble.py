@@ -19,6 +19,7 @@ from .model import (
     Section,
     Signature,
     Site,
+    StatusChange,
     Target,
     Task,
     Unit,
@@ -116,6 +117,40 @@ def _section(data: dict, docs: dict[str, Document], results: dict[int, YearResul
     )
 
 
+def _task(t: dict, year: int, method: Methodology, agency: Agency, sample: bool) -> Task:
+    progress = tuple(
+        ProgressEntry(
+            parse_iso(e["date"]),
+            agency.unit(e.get("unit", t["lead"])),
+            e["text"],
+            e.get("evidence"),
+            e.get("note"),
+            e.get("status"),
+        )
+        for e in sorted(t.get("progress", []), key=lambda e: e["date"])  # stable: same day keeps its order
+    )
+    completed = parse_iso(t["completed"]) if "completed" in t else None
+    changes = [StatusChange(e.date, e.status, e) for e in progress if e.status]
+    if completed is not None:
+        changes.append(StatusChange(completed, "hoan-thanh"))
+    return Task(
+        id=t["id"],
+        plan_year=year,
+        field=method.field(t["field"]),  # type: ignore[arg-type]  # validated
+        criterion=t.get("criterion"),
+        problem=t["problem"],
+        task=t["task"],
+        lead=agency.unit(t["lead"]),
+        support=tuple(agency.unit(u) for u in t.get("support", [])),
+        deadline=parse_deadline(t["deadline"]),
+        output=t["output"],
+        sample=sample,
+        progress=progress,
+        completed=completed,
+        changes=tuple(sorted(changes, key=lambda c: (c.date, c.entry is None))),
+    )
+
+
 def _plan(
     data: dict,
     tasks: dict,
@@ -128,34 +163,7 @@ def _plan(
     method = _applicable(methodologies, year)
     assert method is not None  # validated
     sample = bool(tasks.get("sample", False))
-    task_list = tuple(
-        Task(
-            id=t["id"],
-            plan_year=year,
-            field=method.field(t["field"]),  # type: ignore[arg-type]  # validated
-            criterion=t.get("criterion"),
-            problem=t["problem"],
-            task=t["task"],
-            lead=agency.unit(t["lead"]),
-            support=tuple(agency.unit(u) for u in t.get("support", [])),
-            deadline=parse_deadline(t["deadline"]),
-            output=t["output"],
-            status=t["status"],
-            sample=sample,
-            progress=tuple(
-                ProgressEntry(
-                    parse_iso(e["date"]),
-                    agency.unit(e.get("unit", t["lead"])),
-                    e["text"],
-                    e.get("evidence"),
-                    e.get("note"),
-                )
-                for e in sorted(t.get("progress", []), key=lambda e: e["date"])
-            ),
-            completed=parse_iso(t["completed"]) if "completed" in t else None,
-        )
-        for t in tasks["tasks"]
-    )
+    task_list = tuple(_task(t, year, method, agency, sample) for t in tasks["tasks"])
     sig = data["signature"]
     report = data.get("report", {})
     suffix = data["number_suffix"]

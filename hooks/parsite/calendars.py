@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from . import clock, fmt
+from . import clock, fmt, progress
 from .model import Site, Task, Unit
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Eve
         f"Đơn vị phối hợp: {'; '.join(u.name for u in task.support) or 'không có'}",
         f"Thời hạn hoàn thành: {fmt.deadline(task.deadline)}",
         f"Sản phẩm: {task.output}",
-        f"Trạng thái: {fmt.STATUS_LABELS[task.status]}",
+        f"Trạng thái ngày {fmt.day(site.today)}: {progress.state(task, site.today).label}",
     ]
     if task.sample:
         lines.append("Dữ liệu minh họa.")

@@ -14,13 +14,16 @@ import functools
 import io
 import json
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import clock, finder, fmt
+from . import clock, finder, fmt, progress
 from .calendars import calendar_files, calendar_paths
+from .changes import SNAPSHOT, snapshot_bytes
+from .feeds import feed_files, feed_paths
 from .model import Site, Task
 from .render import FINDER, field_path, html_link, unit_path
 from .reports import QuarterReport, quarter_reports
@@ -42,7 +45,8 @@ TASK_COLUMNS = [
     ("Thời hạn hoàn thành", "deadline"),
     ("Hạn cuối (YYYY-MM-DD)", "due"),
     ("Sản phẩm", "output"),
-    ("Trạng thái", "status_label"),
+    ("Trạng thái", "state_label"),
+    ("Ngày hoàn thành", "completed"),
     ("Dữ liệu minh họa", "sample"),
 ]
 
@@ -63,9 +67,10 @@ def _number(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def task_record(task: Task) -> dict[str, Any]:
-    """One task as a flat record with stable keys (tasks.json, CSV, Excel)."""
+def task_record(task: Task, today: date) -> dict[str, Any]:
+    """One task as a flat record with stable keys (tasks.json, CSV, Excel), as it stands `today`."""
     due = task.deadline.due
+    finished = progress.finished(task, today)
     return {
         "id": task.id,
         "plan_year": task.plan_year,
@@ -82,8 +87,11 @@ def task_record(task: Task) -> dict[str, Any]:
         "deadline_kind": task.deadline.kind,
         "due": due.isoformat() if due else None,
         "output": task.output,
-        "status": task.status,
-        "status_label": fmt.STATUS_LABELS[task.status],
+        "status": progress.status(task, today),
+        "status_label": fmt.STATUS_LABELS[progress.status(task, today)],
+        "state": progress.state(task, today).key,
+        "state_label": progress.state(task, today).label,
+        "completed": finished.isoformat() if finished else None,
         "sample": task.sample,
         "anchor": task.anchor,
     }
@@ -201,7 +209,7 @@ def _json(value: Any) -> bytes:
 def _docx(site: Site, report: QuarterReport) -> bytes:
     from .report_docx import report_docx  # python-docx: see _xlsx
 
-    return fixed_zip(report_docx(site.agency, report), clock.build_time())
+    return fixed_zip(report_docx(site.agency, report), report.stamp)
 
 
 def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[], bytes]]:
@@ -210,7 +218,7 @@ def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[],
     The paths are known at once (pages link to them); the bytes are made when asked for,
     each shared computation once (the task records, the calendar events).
     """
-    tasks = functools.cache(lambda: [task_record(t) for t in site.tasks])
+    tasks = functools.cache(lambda: [task_record(t, site.today) for t in site.tasks])
     scores = functools.cache(lambda: score_records(site))
     calendars = functools.cache(lambda: calendar_files(site, site_url))
     files: dict[str, Callable[[], bytes]] = {
@@ -226,6 +234,10 @@ def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[],
     files[finder.DATA] = lambda: finder.finder_json(site, site.today, _finder_links(site))
     for path in calendar_paths(site):
         files[path] = lambda path=path: calendars()[path]
+    feeds = functools.cache(lambda: feed_files(site, site_url))
+    for path in feed_paths(site):
+        files[path] = lambda path=path: feeds()[path]
+    files[SNAPSHOT] = lambda: snapshot_bytes(site)
     for report in quarter_reports(site):
         files[f"bao-cao/{report.slug}.docx"] = lambda report=report: _docx(site, report)
     return files

@@ -58,7 +58,7 @@ def finder_json(site: Site, today: date, link: dict[str, str]) -> bytes:
                 "f": field_index[t.field.id],
                 "l": unit_index[t.lead.id],
                 "s": [unit_index[u.id] for u in t.support],
-                "st": t.status,
+                "st": progress.status(t, today),
                 "sk": state.key,
                 "sl": state.label,
                 "d": t.deadline.due.isoformat() if t.deadline.due else "",

@@ -120,13 +120,29 @@ class YearResult:
 
 @dataclass(frozen=True)
 class ProgressEntry:
-    """One dated entry of a task's progress log (nhật ký tiến độ)."""
+    """One dated entry of a task's progress log (nhật ký tiến độ).
+
+    `status`, when given, is the state the task is in from this entry's date on.
+    """
 
     date: date
     unit: Unit
     text: str
     evidence: str | None = None
     note: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """Chuyển trạng thái: from `date` on, the task is in `status` (until the next change).
+
+    Made from a progress entry that carries `status:`, or from the task's `completed:` date.
+    """
+
+    date: date
+    status: str
+    entry: ProgressEntry | None = None  # None: the task's `completed:` date
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,19 +159,12 @@ class Task:
     support: tuple[Unit, ...]
     deadline: Deadline
     output: str
-    status: str
     sample: bool
-    progress: tuple[ProgressEntry, ...] = ()
-    completed: date | None = None  # explicit completion date, if the editor gave one
-
-    @property
-    def completion_date(self) -> date | None:
-        """When a finished task was finished: the date given, else its last progress entry."""
-        if self.status != "hoan-thanh":
-            return None
-        if self.completed:
-            return self.completed
-        return max((e.date for e in self.progress), default=None)
+    progress: tuple[ProgressEntry, ...] = ()  # oldest first
+    completed: date | None = None  # `completed:` as written: a change to hoan-thanh on that day
+    # Every dated change of state, oldest first (same day: in the order written, `completed` last).
+    # Where the task stands on a day is worked out from these by parsite.progress, nowhere else.
+    changes: tuple[StatusChange, ...] = ()
 
     @property
     def anchor(self) -> str:

@@ -1,8 +1,11 @@
 """Where each task stands on a given day: done, late, in progress, not started, paused.
 
-Editors record four statuses (chưa triển khai, đang thực hiện, hoàn thành, tạm dừng) and a
-dated progress log. "Quá hạn" and "hoàn thành quá hạn" are not typed in but computed from
-the deadline and the day, so they can never disagree with the dates.
+The one clock of the site: every "as of" question (a task's state, days late, when it was
+finished, what a report counts) goes through `state` and its helpers here, with the date
+asked about. A state is never typed in once: it is worked out from the task's dated changes
+(progress entries carrying `status:`, the `completed:` date), so a day in the past sees only
+what had been recorded by then, however the task was updated later. "Quá hạn" and "hoàn thành
+quá hạn" are computed from the deadline and that day, so they can never disagree with the dates.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .fmt import STATUS_LABELS
 from .model import ProgressEntry, Task
@@ -52,25 +55,82 @@ class TaskState:
 
 
 def log_until(task: Task, as_of: date) -> tuple[ProgressEntry, ...]:
+    """The progress entries recorded on or before `as_of`."""
     return tuple(e for e in task.progress if e.date <= as_of)
+
+
+NOT_STARTED = "chua-trien-khai"
+
+
+def _status_since(task: Task, as_of: date) -> tuple[str, date | None]:
+    """The recorded status on `as_of` and the day it began (None: never changed, not started)."""
+    status, since = NOT_STARTED, None
+    for change in task.changes:  # oldest first
+        if change.date > as_of:
+            break
+        if change.status != status:
+            status, since = change.status, change.date
+    return status, since
+
+
+def status(task: Task, as_of: date) -> str:
+    """The recorded status on `as_of` (chua-trien-khai, dang-thuc-hien, hoan-thanh, tam-dung)."""
+    return _status_since(task, as_of)[0]
+
+
+def finished(task: Task, as_of: date) -> date | None:
+    """The day the task was finished, if it stands finished on `as_of`."""
+    found, since = _status_since(task, as_of)
+    return since if found == "hoan-thanh" else None
 
 
 @functools.lru_cache(maxsize=1 << 17)
 def state(task: Task, as_of: date) -> TaskState:
-    """The task's state on `as_of` (a finish recorded after that day does not count yet)."""
+    """The task's state on `as_of`, from the changes recorded on or before that day only."""
+    recorded, since = _status_since(task, as_of)
     due = task.deadline.due
-    finished = task.completion_date
-    if task.status == "hoan-thanh" and (finished is None or finished <= as_of):
-        if due and finished and finished > due:
-            return TaskState("hoan-thanh-qua-han", (finished - due).days)
+    if recorded == "hoan-thanh":
+        if due and since and since > due:
+            return TaskState("hoan-thanh-qua-han", (since - due).days)
         return TaskState("hoan-thanh")
-    if task.status == "tam-dung":
+    if recorded == "tam-dung":
         return TaskState("tam-dung")
     if due and due < as_of:
         return TaskState("qua-han", (as_of - due).days)
-    if task.status == "hoan-thanh":  # finished after as_of: where it stood then
-        return TaskState("dang-thuc-hien" if log_until(task, as_of) else "chua-trien-khai")
-    return TaskState(task.status)
+    return TaskState(recorded)
+
+
+@dataclass(frozen=True)
+class Period:
+    """One step of a task's timeline: the state it entered on `start`."""
+
+    key: str
+    start: date
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.key]
+
+
+def timeline(task: Task, as_of: date) -> tuple[Period, ...]:
+    """Each state the task has been in up to `as_of`, with the day it began, oldest first.
+
+    A state begins on the day of a recorded change, or, for "quá hạn", the day after the
+    deadline. The first state (chưa triển khai) has no date of its own: it is where every
+    task starts, and it is only listed when a change brings the task back to it.
+    """
+    days = {c.date for c in task.changes if c.date <= as_of}
+    due = task.deadline.due
+    if due and due + timedelta(days=1) <= as_of:
+        days.add(due + timedelta(days=1))
+    periods: list[Period] = []
+    current = NOT_STARTED
+    for day in sorted(days):
+        key = state(task, day).key
+        if key != current:
+            periods.append(Period(key, day))
+            current = key
+    return tuple(periods)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ import jinja2
 
 from . import analysis, charts, clock, finder, fmt, progress
 from .calendars import calendar_path
+from .changes import Changes
+from .changes import none as no_changes
+from .feeds import feed_path
 from .model import Field, Plan, Site, Task, Unit
 from .reports import QuarterReport, quarter_reports
 
@@ -26,6 +29,8 @@ FIELDS = "linh-vuc/index.md"
 FINDER = "tra-cuu.md"
 REPORTS = "bao-cao/index.md"
 OPEN_DATA = "du-lieu.md"
+CHANGES = "thay-doi.md"  # linked from the footer, not from the navigation
+CHANGES_URL = "thay-doi/"
 
 
 def plan_path(plan: Plan) -> str:
@@ -101,12 +106,26 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
     def html_url(target: str, anchor: str = "") -> str:
         return html_link(path, target, anchor)
 
+    # Pages show where tasks stand today; every answer comes from parsite.progress (one clock).
     def task_state(task: Task, as_of: date | None = None) -> progress.TaskState:
         return progress.state(task, as_of or site.today)
+
+    def task_status(task: Task) -> str:
+        return progress.status(task, site.today)
+
+    def task_finished(task: Task) -> date | None:
+        return progress.finished(task, site.today)
+
+    def task_timeline(task: Task) -> tuple[progress.Period, ...]:
+        return progress.timeline(task, site.today)
 
     return env.get_template(template).render(
         site=site,
         task_state=task_state,
+        task_status=task_status,
+        task_finished=task_finished,
+        task_timeline=task_timeline,
+        feed_path=feed_path,
         build_stamp=build_stamp(),
         url=url,
         html_url=html_url,
@@ -147,8 +166,11 @@ def _directory_url(path: str) -> str:
     return stem or "."
 
 
-def page_jobs(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
-    """Every generated page as (docs-relative path, template, context), in reading order."""
+def page_jobs(site: Site, changes: Changes | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every generated page as (docs-relative path, template, context), in reading order.
+
+    `changes`: the data changes since the previous release (none given: no comparison made).
+    """
     reports = quarter_reports(site)
     jobs: list[tuple[str, str, dict[str, Any]]] = [
         (HOME, "home.md.j2", {}),
@@ -163,6 +185,7 @@ def page_jobs(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
     jobs += [(plan_path(p), "plan.md.j2", {"plan": p}) for p in site.plans]
     jobs += [(unit_path(u), "unit.md.j2", {"unit": u}) for u in site.agency.units]
     jobs += [(field_path(f), "field.md.j2", {"field": f}) for f in site.fields()]
+    jobs.append((CHANGES, "changes.md.j2", {"changes": changes or no_changes()}))
     return jobs
 
 
@@ -171,16 +194,16 @@ def page_paths(site: Site) -> list[str]:
     return [path for path, _, _ in page_jobs(site)]
 
 
-def rendered_pages(site: Site) -> Iterator[tuple[str, str]]:
+def rendered_pages(site: Site, changes: Changes | None = None) -> Iterator[tuple[str, str]]:
     """(path, Markdown) of every generated page, one at a time, in reading order."""
     env = environment()
-    for path, template, context in page_jobs(site):
+    for path, template, context in page_jobs(site, changes):
         yield path, _page(env, template, path, site, **context)
 
 
-def render_pages(site: Site) -> dict[str, str]:
+def render_pages(site: Site, changes: Changes | None = None) -> dict[str, str]:
     """Every generated page of the site, keyed by its docs-relative path."""
-    return dict(rendered_pages(site))
+    return dict(rendered_pages(site, changes))
 
 
 def nav(site: Site) -> list[Any]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import calendar
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
-from . import fmt, progress
+from . import clock, fmt, progress
 from .dates import Deadline
 from .model import Field, Plan, ProgressEntry, Site, Task, Unit
 
@@ -80,6 +80,15 @@ class QuarterReport:
     def complete(self) -> bool:
         return self.as_of == self.end
 
+    @property
+    def stamp(self) -> datetime:
+        """When the report's content stands: the end of its last day in Vietnam once the quarter
+        has ended (so the .docx of an ended quarter is the same file on every later build), else
+        the build time."""
+        if self.complete:
+            return datetime.combine(self.end, time(23, 59, 58), clock.VIETNAM)
+        return clock.build_time()
+
     @functools.cached_property
     def summary(self) -> progress.Summary:
         return progress.summary(self.plan.tasks, self.as_of)
@@ -116,7 +125,7 @@ class QuarterReport:
 
 def _late(task: Task, start: date, as_of: date) -> Late | None:
     state = progress.state(task, as_of)
-    finished = task.completion_date
+    finished = progress.finished(task, as_of)
     late_now = state.key == "qua-han"
     finished_late_here = state.key == "hoan-thanh-qua-han" and finished is not None and start <= finished <= as_of
     if not (late_now or finished_late_here):

@@ -35,7 +35,6 @@ class TaskDraft:
     support: list[str] = field(default_factory=list)
     deadline: str = ""
     output: str = ""
-    status: str = "chua-trien-khai"
     criterion: str | None = None
     comment: str | None = None
 

@@ -72,9 +72,11 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
     custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
     kind = error.validator
     if kind == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = sorted(error.schema.get("properties", {}))
+        properties = error.schema.get("properties", {})
+        # A key kept only to refuse it with its own message (deprecated) is not suggested.
+        allowed = sorted(k for k, v in properties.items() if not (isinstance(v, dict) and v.get("deprecated")))
         out = []
-        for key in sorted(k for k in error.instance if k not in allowed):
+        for key in sorted(k for k in error.instance if k not in properties):
             guess = difflib.get_close_matches(key, allowed, n=1)
             hint = f" (có phải '{guess[0]}'?)" if guess else ""
             out.append(

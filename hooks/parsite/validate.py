@@ -294,9 +294,17 @@ def _check_progress(src: Source, path: tuple, task: dict, units: set[str] | None
             parse_iso(task["completed"])
         except ValueError as exc:
             problems.append(src.problem((*path, "completed"), str(exc)))
-        if task.get("status") != "hoan-thanh":
-            problems.append(src.problem((*path, "completed"), "chỉ ghi ngày hoàn thành khi trạng thái là hoan-thanh"))
     entries = task.get("progress") if isinstance(task.get("progress"), list) else []
+    done_days = [e.get("date") for e in entries if isinstance(e, dict) and e.get("status") == "hoan-thanh"]
+    if isinstance(task.get("completed"), str) and done_days and task["completed"] not in done_days:
+        # Two different completion dates: the editor must say which one is true.
+        problems.append(
+            src.problem(
+                (*path, "completed"),
+                f"ngày hoàn thành {task['completed']} khác ngày của mục tiến độ ghi status: hoan-thanh "
+                f"({', '.join(map(str, done_days))}); giữ một ngày hoàn thành (xóa completed hoặc sửa cho trùng)",
+            )
+        )
     for j, entry in enumerate(entries):
         if not isinstance(entry, dict):
             continue
