@@ -87,7 +87,7 @@ def test_new_plan_scaffolds_from_the_latest_results(project: Path) -> None:
     assert [(t["id"], t["field"]) for t in tasks] == [("NV01", 6), ("NV02", 7), ("NV03", 1), ("NV04", 3)]
     check = run(project, "./scripts/check")
     assert check.returncode == 1
-    assert "data/plans/2025/tasks.yml:12:11: tasks[0].task: không được để trống" in check.stderr
+    assert "data/plans/2025/tasks.yml:13:11: tasks[0].task: không được để trống" in check.stderr
 
 
 def imported(project: Path, fixture: str) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
