@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from parsite.exports import downloads, write_downloads  # noqa: E402  (after the path set-up above)
+from parsite.changes import compare, find_previous  # noqa: E402  (after the path set-up above)
+from parsite.exports import downloads, write_downloads  # noqa: E402
 from parsite.problems import DataError  # noqa: E402
 from parsite.render import nav, render_pages  # noqa: E402
 from parsite.site import load_site  # noqa: E402
@@ -35,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.out.exists():
         shutil.rmtree(args.out)
-    pages = render_pages(site)
+    changes = compare(find_previous(), site)  # as the MkDocs build does
+    print(changes.summary())
+    pages = render_pages(site, changes)
     for path, content in pages.items():
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
