@@ -137,7 +137,7 @@ def test_task_section_shows_its_timeline(builds) -> None:
 
 
 def _feed(site: Path, name: str) -> feedparser.FeedParserDict:
-    return feedparser.parse((site / "tien-do" / f"{name}.xml").read_bytes())
+    return feedparser.parse((site / f"{name}.xml").read_bytes())
 
 
 def _entries_in_data() -> list[tuple[str, str]]:
@@ -147,7 +147,7 @@ def _entries_in_data() -> list[tuple[str, str]]:
 
 def test_feed_of_all_tasks_is_valid_atom_newest_first(builds) -> None:
     site = builds["b"][0]
-    feed = _feed(site, "tat-ca")
+    feed = _feed(site, "tien-do")
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
     assert feed.feed.title.startswith("Tiến độ nhiệm vụ CCHC")
@@ -165,12 +165,12 @@ def test_feed_of_all_tasks_is_valid_atom_newest_first(builds) -> None:
     assert newest.title.startswith("NV18 (P. KHTC, 15/01/2025) → Hoàn thành:")
 
 
-@pytest.mark.parametrize("name", ["tat-ca", "van-phong", "phong-ldvl", "phong-khtc"])
+@pytest.mark.parametrize("name", ["tien-do", "tien-do-van-phong", "tien-do-phong-ldvl", "tien-do-phong-khtc"])
 def test_every_feed_entry_links_to_its_task_anchor(builds, name: str) -> None:
     site = builds["b"][0]
-    feed_url = f"https://cchc.example.vn/tien-do/{name}.xml"  # where a reader found the feed
+    feed_url = f"https://cchc.example.vn/{name}.xml"  # where a reader found the feed
     headers = {"content-location": feed_url, "content-type": "application/atom+xml"}
-    feed = feedparser.parse((site / "tien-do" / f"{name}.xml").read_bytes(), response_headers=headers)
+    feed = feedparser.parse((site / f"{name}.xml").read_bytes(), response_headers=headers)
     assert not feed.bozo and feed.entries
     for entry in feed.entries:
         link = urljoin(feed_url, entry.link)  # relative without site_url: resolved against the feed
@@ -193,7 +193,7 @@ def test_unit_feed_holds_the_units_tasks_only(builds) -> None:
         or any(e.get("unit") == "phong-khtc" for e in t.get("progress", []))
     }
     expected = [(t, d) for t, d in _entries_in_data() if t in mine]
-    feed = _feed(site, "phong-khtc")
+    feed = _feed(site, "tien-do-phong-khtc")
     assert sorted(e.title.split(" ", 1)[0] for e in feed.entries) == sorted(t for t, _ in expected)
     assert feed.feed.title == "Tiến độ nhiệm vụ CCHC – Phòng Kế hoạch – Tài chính"
 
@@ -202,12 +202,12 @@ def test_pages_announce_their_feeds(builds) -> None:
     site = builds["b"][0]
     home = (site / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<link rel="alternate" type="application/atom\+xml" title="([^"]+)" href="([^"]+)">', home)
-    assert [href for _, href in links] == ["./tien-do/tat-ca.xml"]
+    assert [href for _, href in links] == ["./tien-do.xml"]
     unit = (site / "don-vi" / "thanh-tra" / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<link rel="alternate" type="application/atom\+xml" title="([^"]+)" href="([^"]+)">', unit)
     assert links == [
-        ("Tiến độ nhiệm vụ CCHC – Thanh tra Sở", "../../tien-do/thanh-tra.xml"),
-        ("Tiến độ nhiệm vụ CCHC – Sở LĐ-TB&amp;XH", "../../tien-do/tat-ca.xml"),
+        ("Tiến độ nhiệm vụ CCHC – Thanh tra Sở", "../../tien-do-thanh-tra.xml"),
+        ("Tiến độ nhiệm vụ CCHC – Sở LĐ-TB&amp;XH", "../../tien-do.xml"),
     ]
     for _, href in links:
         assert (site / "don-vi" / "thanh-tra" / href).resolve().is_file()

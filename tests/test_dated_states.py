@@ -118,11 +118,11 @@ def test_migrated_file_loads_with_the_same_states(tmp_path: Path) -> None:
 def test_feed_links_absolute_with_site_url_and_ids_unchanged(site) -> None:
     relative = feeds.feed_files(site)
     absolute = feeds.feed_files(site, "https://sldtbxh.example.gov.vn/cchc/")
-    parsed = feedparser.parse(absolute["tien-do/tat-ca.xml"])
+    parsed = feedparser.parse(absolute["tien-do.xml"])
     assert not parsed.bozo
     assert all(e.link.startswith("https://sldtbxh.example.gov.vn/cchc/don-vi/") for e in parsed.entries)
-    assert parsed.feed.links[0].href == "https://sldtbxh.example.gov.vn/cchc/tien-do/tat-ca.xml"
-    assert [e.id for e in parsed.entries] == [e.id for e in feedparser.parse(relative["tien-do/tat-ca.xml"]).entries]
+    assert parsed.feed.links[0].href == "https://sldtbxh.example.gov.vn/cchc/tien-do.xml"
+    assert [e.id for e in parsed.entries] == [e.id for e in feedparser.parse(relative["tien-do.xml"]).entries]
 
 
 def test_feed_carries_hostile_text_as_text(tmp_path: Path) -> None:
@@ -132,7 +132,7 @@ def test_feed_carries_hostile_text_as_text(tmp_path: Path) -> None:
         + '    progress:\n      - date: 2025-03-01\n        text: "<script>alert(1)</script> & \\x01\\x1f ]]> xong"\n',
     )
     site = load_site(data, tmp_path, today=date(2025, 12, 31))
-    parsed = feedparser.parse(feeds.feed_files(site)["tien-do/tat-ca.xml"])
+    parsed = feedparser.parse(feeds.feed_files(site)["tien-do.xml"])
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.entries[0].title.endswith("<script>alert(1)</script> &  ]]> xong")
     assert parsed.entries[0].title_detail.type == "text/plain"
@@ -140,7 +140,7 @@ def test_feed_carries_hostile_text_as_text(tmp_path: Path) -> None:
 
 def test_feed_keeps_the_newest_entries(site, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(feeds, "LIMIT", 5)
-    parsed = feedparser.parse(feeds.feed_files(site)["tien-do/tat-ca.xml"])
+    parsed = feedparser.parse(feeds.feed_files(site)["tien-do.xml"])
     total = sum(len(t.progress) for t in site.tasks)
     assert len(parsed.entries) == 5 and f"5 tin mới nhất trong tổng số {total}" in parsed.feed.subtitle
     assert parsed.entries[0].title.startswith("NV18 (P. KHTC, 15/01/2025)")

@@ -25,7 +25,10 @@ from xml.etree import ElementTree as ET
 from . import clock, fmt, progress
 from .model import ProgressEntry, Site, Task, Unit
 
-FOLDER = "tien-do"
+# At the site's root, not in a folder: Material reads every <link rel="alternate"> of a page as
+# a translation and fetches "sitemap.xml" beside it; beside a root file that is MkDocs's own
+# sitemap, so no page load asks for a file that does not exist.
+PREFIX = "tien-do"
 ATOM = "http://www.w3.org/2005/Atom"
 # A feed is read by a reader every few hours: the newest entries are what it needs; the whole
 # log stays on the pages and in the open data. Beyond this, the oldest are left out.
@@ -37,7 +40,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 def feed_path(unit: Unit | None = None) -> str:
     """Docs-relative path of the feed of all tasks, or of one unit's tasks."""
-    return f"{FOLDER}/{unit.id if unit else 'tat-ca'}.xml"
+    return f"{PREFIX}-{unit.id}.xml" if unit else f"{PREFIX}.xml"
 
 
 def feed_paths(site: Site) -> list[str]:
@@ -95,7 +98,7 @@ def _href(target: str, feed: str, site_url: str | None) -> str:
     if site_url:
         return f"{site_url.rstrip('/')}/{target}"
     page, hash_sign, anchor = target.partition("#")
-    link = posixpath.relpath(page or ".", posixpath.dirname(feed))
+    link = posixpath.relpath(page or ".", posixpath.dirname(feed) or ".")
     if not page or page.endswith("/"):
         link += "/"
     return link + hash_sign + anchor
