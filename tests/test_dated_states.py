@@ -173,3 +173,22 @@ def test_previous_release_lookup(tmp_path: Path) -> None:
     assert "không đọc được" in find_previous({"PARSITE_PREVIOUS": str(broken)}).why
     missing = find_previous({"DEPLOY_TARGET": str(tmp_path / "none")})
     assert missing.data is None and "không có" in missing.why
+
+
+def test_migrate_status_script(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    old = (OTHER / "plans" / "2025" / "tasks.yml").read_text(encoding="utf-8")
+    tasks = tmp_path / "tasks.yml"
+    tasks.write_text(TASK.replace("    output: O.\n", "    output: O.\n    status: dang-thuc-hien\n"), encoding="utf-8")
+    script = [sys.executable, str(ROOT / "scripts" / "migrate_status.py"), str(tasks)]
+    result = subprocess.run(script, capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "chưa chuyển được: NV1: trạng thái 'dang-thuc-hien' không có mục tiến độ nào có ngày" in result.stderr
+    result = subprocess.run([*script, "--undated", "2025-06-30"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "NV1: 'dang-thuc-hien' từ ngày 2025-06-30" in result.stdout
+    data = _tasks_file(tmp_path, tasks.read_text(encoding="utf-8"))
+    assert status(load_site(data, tmp_path, today=date(2025, 7, 1)).tasks[0], date(2025, 7, 1)) == "dang-thuc-hien"
+    assert old == (OTHER / "plans" / "2025" / "tasks.yml").read_text(encoding="utf-8")
