@@ -172,7 +172,8 @@ def test_previous_release_lookup(tmp_path: Path) -> None:
     broken.write_text("{not json", encoding="utf-8")
     assert "không đọc được" in find_previous({"PARSITE_PREVIOUS": str(broken)}).why
     missing = find_previous({"DEPLOY_TARGET": str(tmp_path / "none")})
-    assert missing.data is None and "không có" in missing.why
+    assert missing.data is None and "không có bản đang phát hành" in missing.why
+    assert str(tmp_path) not in missing.why  # the deploy target is a secret: never printed
 
 
 def test_migrate_status_script(tmp_path: Path) -> None:

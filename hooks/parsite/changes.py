@@ -93,21 +93,24 @@ def find_previous(environ: Mapping[str, str] = os.environ) -> Previous:
         path = Path(given)
         if path.is_dir():
             path = path / SNAPSHOT
+        where = str(path)
     elif target and _REMOTE.match(target):
         return Previous(None, "DEPLOY_TARGET là máy chủ từ xa; đặt PARSITE_PREVIOUS để so sánh với bản đang phát hành")
     elif target:
+        # The deploy target is a secret in CI (scripts/deploy.py never prints it): not named here either.
         path = Path(target) / "current" / SNAPSHOT
+        where = f"bản đang phát hành (DEPLOY_TARGET/current/{SNAPSHOT})"
     else:
         return Previous(None, "chưa đặt PARSITE_PREVIOUS hoặc DEPLOY_TARGET")
     if not path.is_file():
-        return Previous(None, f"không có {path} (bản trước chưa có ảnh chụp dữ liệu hoặc chưa phát hành)")
+        return Previous(None, f"không có {where} (bản trước chưa có ảnh chụp dữ liệu hoặc chưa phát hành)")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return Previous(None, f"không đọc được {path}: {exc}")
+        return Previous(None, f"không đọc được {where}: {type(exc).__name__}")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return Previous(None, f"{path} không phải ảnh chụp dữ liệu dạng {FORMAT}")
-    return Previous(data, str(path))
+        return Previous(None, f"{where} không phải ảnh chụp dữ liệu dạng {FORMAT}")
+    return Previous(data, where)
 
 
 @dataclass(frozen=True)
