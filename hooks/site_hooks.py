@@ -5,7 +5,9 @@ checks the search configuration and sets the navigation; on_files adds the gener
 pages and downloads as virtual files and starts a parallel process (parsite.parallel)
 that renders the pages in reading order, then writes the downloads into the site folder;
 on_pre_page hands each page's Markdown to MkDocs as it reaches it (MkDocs converts the
-first pages while the next ones are rendered); on_env waits for the downloads, before
+first pages while the next ones are rendered); on_page_markdown sets each generated page's
+title on the page object from the model (generated Markdown has no front matter: data text
+pasted into YAML would be read as YAML); on_env waits for the downloads, before
 MkDocs copies files; on_post_build rewrites Material's search index in UTF-8 (smaller), removes
 the theme's unused files (source maps, other languages' lunr files) and writes a precompressed
 .gz and .br beside every text file.
@@ -30,10 +32,19 @@ from parsite.compress import precompress
 from parsite.emblem import Emblem, emblem
 from parsite.exports import downloads, write_downloads
 from parsite.feeds import page_feeds
-from parsite.fmt import slugify
+from parsite.fmt import html, slugify
 from parsite.model import Site
 from parsite.problems import DataError
-from parsite.render import CHANGES, CHANGES_URL, build_stamp, nav, page_paths, rendered_pages
+from parsite.render import (
+    CHANGES,
+    CHANGES_URL,
+    build_stamp,
+    html_titles,
+    nav,
+    page_paths,
+    page_titles,
+    rendered_pages,
+)
 from parsite.search import SearchConfigError, check_search_fields, write_index_as_utf8
 from parsite.site import load_site
 from parsite.unused_assets import remove_unused
@@ -45,10 +56,11 @@ _changes: Changes | None = None
 _making: parallel.Stream | None = None
 _streamed: set[str] = set()  # pages whose Markdown comes from _making
 _emblem: Emblem | None = None
+_titles: dict[str, str] = {}  # generated page → its title, plain text from the model
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _site, _emblem, _changes
+    global _site, _emblem, _changes, _titles
     root = Path(config.config_file_path).parent
     search = config.plugins.get("material/search") or config.plugins.get("search")
     try:
@@ -59,7 +71,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Logo and favicon from the data (the agency's emblem or a generated mark), added in on_files.
     _emblem = emblem(_site.agency.emblem, _site.agency.short, root / "data")
     config.theme["logo"] = config.theme["favicon"] = _emblem.path
-    config.nav = nav(_site) + list(config.nav or [])  # hand-written pages of docs/ after the generated ones
+    # Material prints navigation titles as markup: they are escaped here, by the one filter.
+    config.nav = html_titles(nav(_site)) + list(config.nav or [])  # hand-written pages of docs/ after them
+    _titles = page_titles(_site)
     config.extra["build_stamp"] = build_stamp()
     config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
     log.info("Đã đọc dữ liệu: %d kế hoạch, %d năm kết quả", len(_site.plans), len(_site.results))
@@ -104,6 +118,20 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
         except parallel.WorkerError as exc:
             raise PluginError(f"Không tạo được trang {page.file.src_uri}:\n{exc}") from None
     return page
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Title of a generated page, from the model, set after MkDocs has read the (empty) meta.
+
+    Material prints `page.meta.title` as markup in <title>, the header and the search index
+    (and unescapes `page.title` with `striptags` in <title>), so the title is HTML-escaped.
+    """
+    title = _titles.get(page.file.src_uri)
+    if title is not None:
+        if page.meta:  # the page's first lines were read as metadata: text would be lost
+            raise PluginError(f"Trang {page.file.src_uri} bắt đầu bằng dòng bị đọc thành siêu dữ liệu: {page.meta}")
+        page.meta = {"title": html(title)}
+    return markdown
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:

@@ -1,7 +1,10 @@
 """Write the generated Markdown pages into a folder, without MkDocs.
 
 The same core the MkDocs hooks use; this lets the site move to another engine
-(Zensical ignores `hooks:`) by pointing it at the folder written here.
+(Zensical ignores `hooks:`) by pointing it at the folder written here. Such engines read a
+page's title from its front matter and print it as markup, like MkDocs: each page starts
+with a front matter block holding its HTML-escaped title, written by a YAML dumper (data
+text pasted into YAML by a template would be read as YAML), and `nav.json` has escaped titles.
 
     python scripts/generate.py build/generated
 """
@@ -14,14 +17,22 @@ import shutil
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from parsite.changes import compare, find_previous  # noqa: E402  (after the path set-up above)
 from parsite.exports import downloads, write_downloads  # noqa: E402
+from parsite.fmt import html  # noqa: E402
 from parsite.problems import DataError  # noqa: E402
-from parsite.render import nav, render_pages  # noqa: E402
+from parsite.render import html_titles, nav, page_titles, render_pages  # noqa: E402
 from parsite.site import load_site  # noqa: E402
+
+
+def front_matter(title: str) -> str:
+    """The page's front matter, dumped by PyYAML: whatever the title holds stays one string."""
+    return "---\n" + yaml.safe_dump({"title": html(title)}, allow_unicode=True, width=1 << 16) + "---\n\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,12 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     changes = compare(find_previous(), site)  # as the MkDocs build does
     print(changes.summary())
     pages = render_pages(site, changes)
+    titles = page_titles(site)
     for path, content in pages.items():
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        target.write_text(front_matter(titles[path]) + content, encoding="utf-8")
     write_downloads(downloads(site), args.out)
-    (args.out / "nav.json").write_text(json.dumps(nav(site), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (args.out / "nav.json").write_text(
+        json.dumps(html_titles(nav(site)), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     print(f"Đã ghi {len(pages)} trang và các tệp dữ liệu mở vào {args.out}")
     return 0
 

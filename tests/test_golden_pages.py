@@ -15,8 +15,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import GOLDEN, ROOT
-from parsite.render import nav, render_pages
+from parsite.fmt import html
+from parsite.render import nav, page_titles, render_pages
 from parsite.site import load_site
 
 TODAY = date(2025, 12, 31)  # pinned: overdue states and reports depend on "today"
@@ -29,6 +31,7 @@ def test_pages_match_golden(case: str, regen: bool) -> None:
     site = load_site(folder / "data", ROOT, today=TODAY)
     pages = render_pages(site)
     pages["nav.json"] = json.dumps(nav(site), ensure_ascii=False, indent=2) + "\n"
+    pages["titles.json"] = json.dumps(page_titles(site), ensure_ascii=False, indent=2) + "\n"
     expected_dir = folder / "expected"
     if regen:
         shutil.rmtree(expected_dir, ignore_errors=True)
@@ -57,5 +60,12 @@ def test_generate_script_writes_the_same_pages(tmp_path: Path) -> None:
         env={**os.environ, "SITE_TODAY": TODAY.isoformat()},
     )
     assert result.returncode == 0, result.stderr
+    site = load_site(data, ROOT, today=TODAY)
+    pages, titles = render_pages(site), page_titles(site)
     written = {p.relative_to(out).as_posix() for p in out.rglob("*.md")}
-    assert written == set(render_pages(load_site(data, ROOT, today=TODAY)))
+    assert written == set(pages)
+    for path, content in pages.items():
+        # Other engines read the title from front matter written by a YAML dumper, escaped as markup.
+        head, body = (out / path).read_text(encoding="utf-8").removeprefix("---\n").split("---\n\n", 1)
+        assert yaml.safe_load(head) == {"title": html(titles[path])}
+        assert body == content

@@ -68,14 +68,18 @@ def rank(value: int | None, count: int | None) -> str:
 
 
 _MD_ESCAPE = re.compile(r"([\\`*_{}\[\]|])")
-# What would start a block (heading, quote, list item, setext underline) at the start of a line.
-_BLOCK_START = re.compile(r"^([#>]|[-+=](?=\s|$)|\d+(?=[.)](?:\s|$)))")
+# What would start a block at the start of a line: heading, quote, admonition (`!!! danger`),
+# list item, rule or setext underline (`---`, `===`), numbered item (`1.`).
+_BLOCK_START = re.compile(r"^([#>!]|[-+=]+(?=\s|$)|\d+(?=[.)](?:\s|$)))")
 
 
 # Each text is shown on several pages (plan, unit, field, finder, reports): escape it once.
 @functools.lru_cache(maxsize=1 << 17)
 def md(text: object) -> str:
-    """Escape data text for Markdown: no formatting, link or HTML can come from the data."""
+    """Escape data text for Markdown: no formatting, link, attribute list or HTML can come from the data.
+
+    Line breaks become spaces: each text is one paragraph, list item or table cell.
+    """
     value = " ".join(str(text).split())
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_ESCAPE.sub(r"\\\1", value)
@@ -85,6 +89,8 @@ def md(text: object) -> str:
     if match[1][0].isdigit():  # "1. text": escape the dot, not the number
         end = match.end()
         return value[:end] + "\\" + value[end:]
+    if value[0] == "=":  # Markdown has no backslash escape for "=": "\\=" would show the backslash
+        return "&#61;" + value[1:]
     return "\\" + value
 
 

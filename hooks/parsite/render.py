@@ -10,7 +10,7 @@ import functools
 import posixpath
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
@@ -166,39 +166,60 @@ def _directory_url(path: str) -> str:
     return stem or "."
 
 
-def page_jobs(site: Site, changes: Changes | None = None) -> list[tuple[str, str, dict[str, Any]]]:
-    """Every generated page as (docs-relative path, template, context), in reading order.
+class PageJob(NamedTuple):
+    """One generated page: where it goes, the template that writes it, its title, its context.
+
+    The title is plain data text (never escaped, never pasted into front matter): each engine
+    adapter puts it on its own page object and escapes it the way its theme needs.
+    """
+
+    path: str
+    template: str
+    title: str
+    context: dict[str, Any]
+
+
+def page_jobs(site: Site, changes: Changes | None = None) -> list[PageJob]:
+    """Every generated page, in reading order.
 
     `changes`: the data changes since the previous release (none given: no comparison made).
     """
     reports = quarter_reports(site)
-    jobs: list[tuple[str, str, dict[str, Any]]] = [
-        (HOME, "home.md.j2", {}),
-        (RESULTS, "results.md.j2", {}),
-        (UNITS, "units.md.j2", {}),
-        (FIELDS, "fields.md.j2", {}),
-        (FINDER, "finder.md.j2", {}),
-        (OPEN_DATA, "open-data.md.j2", {}),
-        (REPORTS, "reports.md.j2", {"reports": reports}),
+    jobs = [
+        PageJob(HOME, "home.md.j2", "Trang chủ", {}),
+        PageJob(RESULTS, "results.md.j2", "Kết quả Chỉ số CCHC qua các năm", {}),
+        PageJob(UNITS, "units.md.j2", "Đơn vị", {}),
+        PageJob(FIELDS, "fields.md.j2", "Lĩnh vực Chỉ số CCHC", {}),
+        PageJob(FINDER, "finder.md.j2", "Tra cứu nhiệm vụ", {}),
+        PageJob(OPEN_DATA, "open-data.md.j2", "Dữ liệu mở", {}),
+        PageJob(REPORTS, "reports.md.j2", "Báo cáo tiến độ", {"reports": reports}),
     ]
-    jobs += [(report_path(r), "report.md.j2", {"report": r}) for r in reports]
-    jobs += [(plan_path(p), "plan.md.j2", {"plan": p}) for p in site.plans]
-    jobs += [(unit_path(u), "unit.md.j2", {"unit": u}) for u in site.agency.units]
-    jobs += [(field_path(f), "field.md.j2", {"field": f}) for f in site.fields()]
-    jobs.append((CHANGES, "changes.md.j2", {"changes": changes or no_changes()}))
+    jobs += [PageJob(report_path(r), "report.md.j2", f"Báo cáo {r.label}", {"report": r}) for r in reports]
+    jobs += [PageJob(plan_path(p), "plan.md.j2", p.short_title, {"plan": p}) for p in site.plans]
+    jobs += [PageJob(unit_path(u), "unit.md.j2", u.name, {"unit": u}) for u in site.agency.units]
+    jobs += [PageJob(field_path(f), "field.md.j2", f"Lĩnh vực {f.id}: {f.name}", {"field": f}) for f in site.fields()]
+    jobs.append(PageJob(CHANGES, "changes.md.j2", "Thay đổi dữ liệu", {"changes": changes or no_changes()}))
     return jobs
 
 
 def page_paths(site: Site) -> list[str]:
     """The docs-relative path of every generated page, in reading order."""
-    return [path for path, _, _ in page_jobs(site)]
+    return [job.path for job in page_jobs(site)]
+
+
+def page_titles(site: Site) -> dict[str, str]:
+    """The title of every generated page (plain text, as the data has it), keyed by its path."""
+    return {job.path: job.title for job in page_jobs(site)}
 
 
 def rendered_pages(site: Site, changes: Changes | None = None) -> Iterator[tuple[str, str]]:
-    """(path, Markdown) of every generated page, one at a time, in reading order."""
+    """(path, Markdown) of every generated page, one at a time, in reading order.
+
+    The Markdown has no front matter: titles are data (`page_titles`), set on the page by the adapter.
+    """
     env = environment()
-    for path, template, context in page_jobs(site, changes):
-        yield path, _page(env, template, path, site, **context)
+    for job in page_jobs(site, changes):
+        yield job.path, _page(env, job.template, job.path, site, **job.context)
 
 
 def render_pages(site: Site, changes: Changes | None = None) -> dict[str, str]:
@@ -209,7 +230,8 @@ def render_pages(site: Site, changes: Changes | None = None) -> dict[str, str]:
 def nav(site: Site) -> list[Any]:
     """The explicit navigation (MkDocs `nav` shape); its size grows with units, not tasks.
 
-    Titles are HTML-escaped: themes print navigation titles as markup, and names come from the data.
+    Titles are plain text as the data has it; `html_titles` escapes them for themes that
+    print navigation titles as markup (MkDocs and Material do).
     """
     return [
         {"Trang chủ": HOME},
@@ -217,7 +239,22 @@ def nav(site: Site) -> list[Any]:
         {"Tra cứu nhiệm vụ": FINDER},
         {"Kết quả Chỉ số CCHC": RESULTS},
         {"Báo cáo": [REPORTS, *({f"Báo cáo {r.label}": report_path(r)} for r in quarter_reports(site))]},
-        {"Đơn vị": [UNITS, *({fmt.html(u.name): unit_path(u)} for u in site.agency.units)]},
-        {"Lĩnh vực": [FIELDS, *({fmt.html(f"{f.id}. {f.name}"): field_path(f)} for f in site.fields())]},
+        {"Đơn vị": [UNITS, *({u.name: unit_path(u)} for u in site.agency.units)]},
+        {"Lĩnh vực": [FIELDS, *({f"{f.id}. {f.name}": field_path(f)} for f in site.fields())]},
         {"Dữ liệu mở": OPEN_DATA},
     ]
+
+
+def html_titles(items: list[Any]) -> list[Any]:
+    """The navigation with every title HTML-escaped by the one escaping filter (`fmt.html`).
+
+    MkDocs and Material print navigation titles as markup: a unit named `<img onerror=…>`
+    would otherwise become an element in every page's menu.
+    """
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, dict):
+            out.append({fmt.html(title): html_titles(v) if isinstance(v, list) else v for title, v in item.items()})
+        else:
+            out.append(item)
+    return out
