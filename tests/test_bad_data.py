@@ -28,10 +28,12 @@ def apply_case(case: dict, root: Path) -> Path:
         text = case["content"] + repeated["text"] * repeated["times"]
         target.write_text(text, encoding=case.get("encoding", "utf-8"))
     else:
-        old, new = case["replace"]
+        pairs = case["replace"] if isinstance(case["replace"][0], list) else [case["replace"]]
         text = target.read_text(encoding="utf-8")
-        assert text.count(old) == 1, f"case {case['name']}: {old!r} must occur once in {case['file']}"
-        target.write_text(text.replace(old, new), encoding="utf-8")
+        for old, new in pairs:
+            assert text.count(old) == 1, f"case {case['name']}: {old!r} must occur once in {case['file']}"
+            text = text.replace(old, new)
+        target.write_text(text, encoding="utf-8")
     return data
 
 

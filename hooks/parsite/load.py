@@ -1,14 +1,27 @@
 """YAML → plain Python values, keeping the line and column of every key and value.
 
 Safe loading only. Beyond what PyYAML checks, this rejects what would otherwise be
-silently lost or dangerous: duplicate keys (PyYAML keeps the last one), anchors and
-aliases (the "billion laughs" expansion), files that are not UTF-8. Every string is
-normalised to NFC so that text typed with a decomposing input method is still found
-by search.
+silently lost, silently changed or dangerous downstream:
+
+- duplicate keys (PyYAML keeps the last one), anchors and aliases (the "billion laughs"
+  expansion), files that are not UTF-8;
+- explicit YAML tags (`!!binary`, `!!python/...`, `!vn/custom`, `!!int abc`): data is plain
+  text, numbers, true/false and null, nothing else;
+- control characters in text (`"\x01"`, `"\0"`, bidirectional overrides): they cannot be
+  printed, break the Excel and Word downloads, and Markdown uses two of them internally;
+- numbers YAML 1.1 reads differently from how they were typed: `0123` (octal, 83),
+  `12:30` (base 60, 750), `1_000`, `0x1F`; and `.nan` / `.inf`;
+- nesting deeper than MAX_DEPTH levels (no data file needs more).
+
+The text of every number and true/false is kept (`Source.typed`), so a message can say
+how to write it as text ("hãy đặt trong dấu nháy: \"0123\""). Every string is normalised to
+NFC so that text typed with a decomposing input method is still found by search.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem, format_key_path
+from .problems import Problem, format_key_path, shorten
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -26,7 +39,22 @@ Position = tuple[int, int]
 # Scalars kept as the text the editor typed rather than converted by YAML:
 # dates are parsed by the validator so "2024-02-31" gets a clear message instead of
 # a PyYAML traceback, and the schema sees plain strings.
-_KEEP_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+_KEEP_AS_TEXT = {"tag:yaml.org,2002:timestamp"}
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_TYPED_TAGS = {*_NUMBER_TAGS, "tag:yaml.org,2002:bool"}
+
+# Characters that are not text: C0 controls but tab and line feed, DEL, C1 controls, line and
+# paragraph separators, bidirectional embeddings, overrides and isolates, non-characters and
+# lone surrogates (from "\ud800" escapes).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
+# A number as people write it: no leading zero (octal in YAML 1.1), no ':' (base 60), no '_'.
+_ODD_NUMBER = re.compile(r"[:_]|^[-+]?0[0-9xXoObB]")
+
+# An explicit tag where a node starts, after its anchor if it has one.
+_TAG = re.compile(r"(?:&[^\s,\[\]{}]+\s+)?(![^\s,\[\]{}]*)")
+
+# Deepest nesting of lists and groups of keys accepted (plan sections nested five deep need 12).
+MAX_DEPTH = 32
 
 
 @dataclass
@@ -37,6 +65,7 @@ class Source:
     data: Any
     positions: dict[KeyPath, Position] = field(default_factory=dict)
     key_positions: dict[KeyPath, Position] = field(default_factory=dict)
+    typed: dict[KeyPath, str] = field(default_factory=dict)  # numbers and true/false, as written
 
     def position(self, path: KeyPath, *, key: bool = False) -> Position:
         """Line and column of the value at `path` (or of its key), nearest known parent."""
@@ -55,15 +84,39 @@ class Source:
         return Problem(self.path, line, column, format_key_path(path), message)
 
 
+def _control_message(text: str, match: re.Match[str]) -> str:
+    before = text[: match.start()][-20:]
+    where = f"sau '{shorten(before)}'" if before else "ở đầu"
+    return (
+        f"có ký tự điều khiển U+{ord(match[0]):04X} ({where}): ký tự này không in được (thường do dán từ "
+        "phần mềm khác hoặc viết mã \\x.. trong dấu nháy kép); hãy xóa nó"
+    )
+
+
 class _Builder:
     """Turns a composed node tree into Python values, recording positions."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, text: str) -> None:
         self.source = source
+        self.text = text
         self.problems: list[Problem] = []
         self.constructor = yaml.constructor.SafeConstructor()
         self.seen: set[int] = set()
         self.alias_reported = False
+        self.depth_reported = False
+
+    def _tag(self, node: yaml.Node) -> str | None:
+        """The explicit tag the node was written with (`!!binary x`, `&a !t x`, `!x`), if any."""
+        match = _TAG.match(self.text, node.start_mark.index)
+        return match[1] if match else None
+
+    def _refuse_tag(self, node: yaml.Node, tag: str, path: KeyPath) -> None:
+        mark = node.start_mark
+        message = (
+            f"không dùng thẻ kiểu YAML ('{shorten(tag)}'): dữ liệu chỉ gồm chữ, số, true/false và null; "
+            "nếu đây là chữ, hãy đặt cả giá trị trong dấu nháy"
+        )
+        self.problems.append(Problem(self.source.path, mark.line + 1, mark.column + 1, format_key_path(path), message))
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         if id(node) in self.seen:
@@ -78,15 +131,50 @@ class _Builder:
         mark = node.start_mark
         self.source.positions[path] = (mark.line + 1, mark.column + 1)
         self.seen.add(id(node))
+        if len(path) > MAX_DEPTH:
+            if not self.depth_reported:  # one message per file, at the first place too deep
+                self.depth_reported = True
+                self.problems.append(
+                    self.source.problem(path, f"dữ liệu lồng nhau quá sâu (quá {MAX_DEPTH} cấp): kiểm tra lại thụt lề")
+                )
+            return None
+        tag = self._tag(node)
+        if tag is not None:
+            self._refuse_tag(node, tag, path)
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag in _KEEP_AS_TEXT:
             return unicodedata.normalize("NFC", node.value)
+        if node.tag in _TYPED_TAGS:
+            return self._typed(node, path)
         value = self.constructor.construct_object(node)
         if isinstance(value, str):
-            return unicodedata.normalize("NFC", value)
+            value = unicodedata.normalize("NFC", value)
+            control = _CONTROL.search(value)
+            if control:
+                self.problems.append(self.source.problem(path, _control_message(value, control)))
+        return value
+
+    def _typed(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
+        """A number or true/false, checked against the text it was read from."""
+        typed = node.value
+        value = self.constructor.construct_object(node)
+        self.source.typed[path] = typed
+        if node.tag in _NUMBER_TAGS and not math.isfinite(value):
+            self.problems.append(
+                self.source.problem(path, f"'{typed}' không phải là số: ghi số, hoặc null nếu chưa có số liệu")
+            )
+        elif node.tag in _NUMBER_TAGS and _ODD_NUMBER.search(typed):
+            self.problems.append(
+                self.source.problem(
+                    path,
+                    f"YAML đọc {typed} thành số {value}, khác với chữ đã viết: nếu đây là chữ (số văn bản, mã, giờ), "
+                    f'hãy đặt trong dấu nháy: "{typed}"; nếu là số, hãy viết không có số 0 ở đầu, dấu : hoặc _',
+                )
+            )
         return value
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
@@ -100,26 +188,35 @@ class _Builder:
             key = unicodedata.normalize("NFC", str(key_node.value))
             key_path = (*path, key)
             kmark = key_node.start_mark
+            self.source.key_positions[key_path] = (kmark.line + 1, kmark.column + 1)
+            tag = self._tag(key_node)
+            if tag is not None:
+                self._refuse_tag(key_node, tag, key_path)
+                continue
+            control = _CONTROL.search(key)
+            if control:
+                self.problems.append(
+                    self.source.problem(key_path, "tên khóa " + _control_message(key, control), key=True)
+                )
+                continue
             if key == "<<":
-                self.source.key_positions[key_path] = (kmark.line + 1, kmark.column + 1)
                 self.problems.append(
                     self.source.problem(key_path, "không dùng khóa gộp YAML (<<): hãy viết đầy đủ các khóa", key=True)
                 )
                 continue
             if key in result:
-                self.source.key_positions[key_path] = (kmark.line + 1, kmark.column + 1)
                 self.problems.append(
                     Problem(
                         self.source.path,
                         kmark.line + 1,
                         kmark.column + 1,
                         format_key_path(key_path),
-                        f"khóa '{key}' bị lặp (đã có ở dòng {first_line[key]}); mỗi khóa chỉ được viết một lần",
+                        f"khóa '{shorten(key)}' bị lặp (đã có ở dòng {first_line[key]}); "
+                        "mỗi khóa chỉ được viết một lần",
                     )
                 )
                 continue
             first_line[key] = kmark.line + 1
-            self.source.key_positions[key_path] = (kmark.line + 1, kmark.column + 1)
             result[key] = self.build(value_node, key_path)
         return result
 
@@ -156,7 +253,7 @@ def load_text(text: str, display: str) -> tuple[Source, list[Problem]]:
         node = yaml.compose(text, Loader=Loader)
     except yaml.YAMLError as exc:
         return source, [_syntax_problem(exc, display)]
-    builder = _Builder(source)
+    builder = _Builder(source, text)
     source.data = builder.build(node, ()) if node is not None else None
     return source, builder.problems
 

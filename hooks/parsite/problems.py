@@ -44,12 +44,19 @@ class DataError(Exception):
         super().__init__("\n".join(lines))
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """Data text quoted in a message, cut short: a message fits on a line whatever was typed."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def format_key_path(path: tuple[str | int, ...]) -> str:
-    """Render ('tasks', 3, 'lead') as 'tasks[3].lead'."""
+    """Render ('tasks', 3, 'lead') as 'tasks[3].lead'; long keys and deep paths are cut short."""
+    shown = path if len(path) <= 8 else (*path[:4], "…", *path[-3:])
     out = ""
-    for part in path:
+    for part in shown:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
+            part = part if len(part) <= 40 else part[:40] + "…"
             out += f".{part}" if out else part
     return out

@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 from .load import Source
-from .problems import Problem
+from .problems import Problem, shorten
+
+# The rule "one line" of the schemas: `"not": ONE_LINE` on a text that must fit on one line.
+ONE_LINE = {"type": "string", "pattern": "\n"}
 
 _TYPE_NAMES = {
     "string": "chữ",
@@ -67,6 +70,11 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+def _expected(error: ValidationError) -> list[str]:
+    expected = error.validator_value
+    return expected if isinstance(expected, list) else [expected]
+
+
 def _problems(error: ValidationError, source: Source) -> list[Problem]:
     path = tuple(error.absolute_path)
     custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
@@ -82,7 +90,7 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
             out.append(
                 source.problem(
                     (*path, key),
-                    f"khóa '{key}' không được hỗ trợ{hint}; các khóa hợp lệ: {', '.join(allowed)}",
+                    f"khóa '{shorten(key)}' không được hỗ trợ{hint}; các khóa hợp lệ: {', '.join(allowed)}",
                     key=True,
                 )
             )
@@ -93,18 +101,27 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
         return [source.problem((*path, k), f"thiếu khóa bắt buộc '{k}'") for k in missing]
     if kind == "propertyNames":
         key = error.instance
-        return [source.problem((*path, key), custom or f"tên khóa '{key}' không hợp lệ", key=True)]
-    if custom:
+        return [source.problem((*path, key), custom or f"tên khóa '{shorten(key)}' không hợp lệ", key=True)]
+    if kind == "maxLength":
+        length, limit = (f"{n:,}".replace(",", ".") for n in (len(error.instance), error.validator_value))
+        message = f"dài {length} ký tự, quá giới hạn {limit} ký tự"
+    elif kind == "not" and error.validator_value == ONE_LINE:
+        message = "phải viết trên một dòng, không xuống dòng (khối | hoặc > cũng thêm dấu xuống dòng)"
+    elif kind == "type" and "string" in _expected(error) and isinstance(error.instance, (bool, int, float)):
+        # Text typed without quotes that YAML reads as a number or true/false (0123 → 83, 12:30 → 750, yes → true).
+        typed = source.typed.get(path, _describe(error.instance))
+        read_as = "true/false" if isinstance(error.instance, bool) else "số"
+        message = (
+            f'phải là chữ, nhưng YAML đọc {typed} thành {read_as}: hãy đặt trong dấu nháy để giữ như đã viết: "{typed}"'
+        )
+    elif custom:
         message = custom
     elif kind == "type":
-        expected = error.validator_value
-        expected = expected if isinstance(expected, list) else [expected]
-        names = " hoặc ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        names = " hoặc ".join(_TYPE_NAMES.get(t, t) for t in _expected(error))
         message = f"phải là {names}, không phải {_describe(error.instance)}"
     elif kind == "enum":
-        message = (
-            f"giá trị '{error.instance}' không hợp lệ; chọn một trong: {', '.join(map(str, error.validator_value))}"
-        )
+        allowed = ", ".join(map(str, error.validator_value))
+        message = f"giá trị '{shorten(str(error.instance))}' không hợp lệ; chọn một trong: {allowed}"
     elif kind == "minLength":
         message = "không được để trống"
     elif kind == "minItems":
@@ -115,7 +132,7 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
         sign = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}[kind]
         message = f"giá trị {error.instance} không hợp lệ: phải {sign} {error.validator_value}"
     else:
-        message = error.message
+        message = shorten(error.message, 200)
     return [source.problem(path, message)]
 
 

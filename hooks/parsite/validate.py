@@ -6,15 +6,16 @@ files that failed their schema are skipped here (their schema problems are repor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePosixPath
+from typing import Any
 
 from .dates import parse_deadline, parse_iso
 from .fmt import number
 from .load import Source
-from .problems import Problem
+from .problems import Problem, shorten
 
 # Every published figure is rounded to 2 decimals, so each carries up to ±0,005.
 # A total compared with the sum of n rounded field points may differ by (n + 1) × 0,005:
@@ -43,17 +44,38 @@ class RawData:
         return source.path in self.ok
 
 
-def _unique(source: Source, items: list[dict], list_path: tuple, label: str) -> list[Problem]:
+def _unique(
+    source: Source, items: list[dict], list_path: tuple, label: str, same: Callable[[Any], object] = lambda i: i
+) -> list[Problem]:
+    """Ids that repeat; `same` maps an id to what must be unique (its anchor or file name)."""
     seen: dict[object, int] = {}
     problems = []
     for i, item in enumerate(items):
-        key = item["id"]
+        key = same(item["id"])
         if key in seen:
+            first = items[seen[key]]["id"]
             line = source.position((*list_path, seen[key], "id"))[0]
-            problems.append(source.problem((*list_path, i, "id"), f"{label} '{key}' bị trùng (đã dùng ở dòng {line})"))
+            if first == item["id"]:
+                message = f"{label} '{shorten(item['id'])}' bị trùng (đã dùng ở dòng {line})"
+            else:
+                message = (
+                    f"{label} '{shorten(item['id'])}' trùng với '{shorten(first)}' ở dòng {line} khi không phân biệt "
+                    "chữ hoa, chữ thường, dấu chấm và gạch ngang (hai mục sẽ có cùng địa chỉ trên trang và cùng mã "
+                    "trong lịch); hãy đặt mã khác"
+                )
+            problems.append(source.problem((*list_path, i, "id"), message))
         else:
             seen[key] = i
     return problems
+
+
+def task_key(task_id: str) -> str:
+    """What must differ between two task ids of a plan: the part of the anchor they give (model.Task.anchor)."""
+    return task_id.casefold().replace(".", "-")
+
+
+# Unit ids that would give a unit page or calendar the path of a page or feed of the site.
+RESERVED_UNIT_IDS = {"index": "don-vi/index (trang danh sách đơn vị)", "tat-ca": "lich/tat-ca.ics (lịch mọi nhiệm vụ)"}
 
 
 def _known(names: Iterable[str]) -> str:
@@ -94,6 +116,14 @@ def check_agency(raw: RawData) -> list[Problem]:
         return []
     units = src.data["units"]
     problems = _unique(src, units, ("units",), "mã đơn vị")
+    for i, unit in enumerate(units):
+        if unit["id"] in RESERVED_UNIT_IDS:
+            problems.append(
+                src.problem(
+                    ("units", i, "id"),
+                    f"mã đơn vị '{unit['id']}' trùng địa chỉ {RESERVED_UNIT_IDS[unit['id']]}; hãy đặt mã khác",
+                )
+            )
     doc_ids = _document_ids(raw)
     for i, unit in enumerate(units):
         for j, event in enumerate(unit.get("history", [])):
@@ -255,7 +285,8 @@ def _check_tasks(raw: RawData, src: Source, year: int | None) -> list[Problem]:
     items = [t for t in src.data.get("tasks", []) if isinstance(t, dict)] if isinstance(src.data, dict) else []
     if len(items) != len(src.data.get("tasks", []) if isinstance(src.data, dict) else []):
         return []  # positions would not match; the schema problems are enough
-    problems = _unique(src, [t for t in items if isinstance(t.get("id"), str)], ("tasks",), "mã nhiệm vụ")
+    with_ids = [t for t in items if isinstance(t.get("id"), str)]
+    problems = _unique(src, with_ids, ("tasks",), "mã nhiệm vụ", task_key) if len(with_ids) == len(items) else []
     units = {u["id"] for u in raw.agency.data["units"]} if raw.valid(raw.agency) else None
     version = methodology_for(raw, year) if year is not None else None
     fields = {f["id"] for f in version["fields"]} if version else None
@@ -275,11 +306,13 @@ def _check_tasks(raw: RawData, src: Source, year: int | None) -> list[Problem]:
         for ref_path, ref in refs:
             if units is not None and isinstance(ref, str) and ref not in units:
                 problems.append(
-                    src.problem(ref_path, f"đơn vị '{ref}' không có trong data/agency.yml (có: {_known(units)})")
+                    src.problem(
+                        ref_path, f"đơn vị '{shorten(ref)}' không có trong data/agency.yml (có: {_known(units)})"
+                    )
                 )
         if isinstance(lead, str) and lead in support:
             problems.append(
-                src.problem((*path, "support"), f"đơn vị chủ trì '{lead}' không đồng thời là đơn vị phối hợp")
+                src.problem((*path, "support"), f"đơn vị chủ trì '{shorten(lead)}' không đồng thời là đơn vị phối hợp")
             )
         if isinstance(task.get("deadline"), str):
             problems += _check_deadline(src, (*path, "deadline"), task["deadline"], year)
@@ -318,7 +351,7 @@ def _check_progress(src: Source, path: tuple, task: dict, units: set[str] | None
             problems.append(
                 src.problem(
                     (*path, "progress", j, "unit"),
-                    f"đơn vị '{unit}' không có trong data/agency.yml (có: {_known(units)})",
+                    f"đơn vị '{shorten(unit)}' không có trong data/agency.yml (có: {_known(units)})",
                 )
             )
     return problems
