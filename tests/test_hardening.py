@@ -23,7 +23,22 @@ from test_bad_data import CASES, apply_case
 # ---------------------------------------------------------------- failed builds
 
 
-@pytest.mark.parametrize("name", ["unclosed-quote", "alias-bomb", "very-large-file", "errors-beyond-one-screen"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "unclosed-quote",
+        "alias-bomb",
+        "very-large-file",
+        "errors-beyond-one-screen",
+        # issue 18: each of these crashed the build with a traceback after the data was "valid"
+        "unit-name-block-scalar",
+        "control-character-in-task",
+        "nan-total",
+        "tag-python",
+        "nesting-600-levels",
+        "five-megabyte-string",
+    ],
+)
 def test_bad_data_stops_the_build_with_one_screen_of_errors(tmp_path: Path, name: str) -> None:
     project = copy_project(tmp_path / "project", GOLDEN / "other-agency" / "data")
     shutil.rmtree(project / "data")
@@ -33,6 +48,7 @@ def test_bad_data_stops_the_build_with_one_screen_of_errors(tmp_path: Path, name
     (site / "index.html").write_text("trang cũ", encoding="utf-8")
     result = mkdocs_build(project, site)
     assert result.returncode != 0
+    assert "Traceback" not in result.stderr
     errors = result.stderr[result.stderr.index("Dữ liệu có") :].split("Aborted with a BuildError!")[0]
     assert errors.startswith("Dữ liệu có") and "data/" in errors
     assert len(errors.strip().splitlines()) <= 42

@@ -26,8 +26,10 @@ if TYPE_CHECKING:
 from .load import Source
 from .problems import Problem, shorten
 
-# The rule "one line" of the schemas: `"not": ONE_LINE` on a text that must fit on one line.
+# Two rules of the schemas' texts: `"not": ONE_LINE` on a text that must fit on one line,
+# `"pattern": NOT_BLANK` on every text (spaces alone are not a name or a sentence).
 ONE_LINE = {"type": "string", "pattern": "\n"}
+NOT_BLANK = "\\S"
 
 _TYPE_NAMES = {
     "string": "chữ",
@@ -105,6 +107,8 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
     if kind == "maxLength":
         length, limit = (f"{n:,}".replace(",", ".") for n in (len(error.instance), error.validator_value))
         message = f"dài {length} ký tự, quá giới hạn {limit} ký tự"
+    elif kind == "pattern" and error.validator_value == NOT_BLANK:
+        message = "không được để trống hoặc chỉ có dấu cách"
     elif kind == "not" and error.validator_value == ONE_LINE:
         message = "phải viết trên một dòng, không xuống dòng (khối | hoặc > cũng thêm dấu xuống dòng)"
     elif kind == "type" and "string" in _expected(error) and isinstance(error.instance, (bool, int, float)):
