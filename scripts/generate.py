@@ -17,22 +17,14 @@ import shutil
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from parsite.changes import compare, find_previous  # noqa: E402  (after the path set-up above)
 from parsite.exports import downloads, write_downloads  # noqa: E402
-from parsite.fmt import html  # noqa: E402
 from parsite.problems import DataError  # noqa: E402
-from parsite.render import html_titles, nav, page_titles, render_pages  # noqa: E402
+from parsite.render import html_titles, nav, page_titles, render_pages, with_title  # noqa: E402
 from parsite.site import load_site  # noqa: E402
-
-
-def front_matter(title: str) -> str:
-    """The page's front matter, dumped by PyYAML: whatever the title holds stays one string."""
-    return "---\n" + yaml.safe_dump({"title": html(title)}, allow_unicode=True, width=1 << 16) + "---\n\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     for path, content in pages.items():
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(front_matter(titles[path]) + content, encoding="utf-8")
+        target.write_text(with_title(titles[path], content), encoding="utf-8")
     write_downloads(downloads(site), args.out)
     (args.out / "nav.json").write_text(
         json.dumps(html_titles(nav(site)), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import GOLDEN, ROOT
+from mkdocs.utils import meta
 from parsite.fmt import html
 from parsite.render import nav, page_titles, render_pages
 from parsite.site import load_site
@@ -69,3 +70,11 @@ def test_generate_script_writes_the_same_pages(tmp_path: Path) -> None:
         head, body = (out / path).read_text(encoding="utf-8").removeprefix("---\n").split("---\n\n", 1)
         assert yaml.safe_load(head) == {"title": html(titles[path])}
         assert body == content
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_generated_pages_carry_no_front_matter(case: str) -> None:
+    """Titles are data set on the page object; front matter pasted from data would be read as YAML."""
+    site = load_site(GOLDEN / case / "data", ROOT, today=TODAY)
+    for path, content in render_pages(site).items():
+        assert meta.get_data(content) == (content, {}), path

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 import jinja2
+import yaml
 
 from . import analysis, charts, clock, finder, fmt, progress
 from .calendars import calendar_path
@@ -220,6 +221,17 @@ def rendered_pages(site: Site, changes: Changes | None = None) -> Iterator[tuple
     env = environment()
     for job in page_jobs(site, changes):
         yield job.path, _page(env, job.template, job.path, site, **job.context)
+
+
+def with_title(title: str, markdown: str) -> str:
+    """A page for an engine without hooks: its title in front matter, then its Markdown.
+
+    Such engines read the title from front matter and print it as markup, like Material: the
+    title is HTML-escaped by the one filter and written by PyYAML's dumper, never pasted into
+    YAML by a template (YAML would decode `\\x3c` escapes and `!!binary` tags).
+    """
+    head = yaml.safe_dump({"title": fmt.html(title)}, allow_unicode=True, width=1 << 16)
+    return f"---\n{head}---\n\n{markdown}"
 
 
 def render_pages(site: Site, changes: Changes | None = None) -> dict[str, str]:
