@@ -104,9 +104,15 @@ class _Builder:
         self.seen: set[int] = set()
         self.alias_reported = False
         self.depth_reported = False
+        # Cheap whole-file tests first: a tag needs a '!', a control character needs an escape
+        # ('\\x01' in double quotes) or the raw character. Most files have neither.
+        self.may_tag = "!" in text
+        self.may_control = "\\" in text or _CONTROL.search(text) is not None
 
     def _tag(self, node: yaml.Node) -> str | None:
         """The explicit tag the node was written with (`!!binary x`, `&a !t x`, `!x`), if any."""
+        if not self.may_tag:
+            return None
         match = _TAG.match(self.text, node.start_mark.index)
         return match[1] if match else None
 
@@ -153,7 +159,7 @@ class _Builder:
         value = self.constructor.construct_object(node)
         if isinstance(value, str):
             value = unicodedata.normalize("NFC", value)
-            control = _CONTROL.search(value)
+            control = _CONTROL.search(value) if self.may_control else None
             if control:
                 self.problems.append(self.source.problem(path, _control_message(value, control)))
         return value
@@ -193,7 +199,7 @@ class _Builder:
             if tag is not None:
                 self._refuse_tag(key_node, tag, key_path)
                 continue
-            control = _CONTROL.search(key)
+            control = _CONTROL.search(key) if self.may_control else None
             if control:
                 self.problems.append(
                     self.source.problem(key_path, "tên khóa " + _control_message(key, control), key=True)

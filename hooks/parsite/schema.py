@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 from .load import Source
 from .problems import Problem, shorten
 
-# Two rules of the schemas' texts: `"not": ONE_LINE` on a text that must fit on one line,
-# `"pattern": NOT_BLANK` on every text (spaces alone are not a name or a sentence).
-ONE_LINE = {"type": "string", "pattern": "\n"}
+# The patterns of the schemas' texts: ONE_LINE for names and titles (something besides
+# spaces, no line break: Python's `$` alone would allow a final one), NOT_BLANK for prose.
+ONE_LINE = "^[^\\n]*\\S[^\\n]*(?!\\n)$"
 NOT_BLANK = "\\S"
 
 _TYPE_NAMES = {
@@ -107,10 +107,10 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
     if kind == "maxLength":
         length, limit = (f"{n:,}".replace(",", ".") for n in (len(error.instance), error.validator_value))
         message = f"dài {length} ký tự, quá giới hạn {limit} ký tự"
-    elif kind == "pattern" and error.validator_value == NOT_BLANK:
-        message = "không được để trống hoặc chỉ có dấu cách"
-    elif kind == "not" and error.validator_value == ONE_LINE:
+    elif kind == "pattern" and error.validator_value in (ONE_LINE, NOT_BLANK) and error.instance.strip():
         message = "phải viết trên một dòng, không xuống dòng (khối | hoặc > cũng thêm dấu xuống dòng)"
+    elif kind == "pattern" and error.validator_value in (ONE_LINE, NOT_BLANK):
+        message = "không được để trống hoặc chỉ có dấu cách"
     elif kind == "type" and "string" in _expected(error) and isinstance(error.instance, (bool, int, float)):
         # Text typed without quotes that YAML reads as a number or true/false (0123 → 83, 12:30 → 750, yes → true).
         typed = source.typed.get(path, _describe(error.instance))
