@@ -20,6 +20,7 @@ import logging
 from pathlib import Path
 
 from jinja2 import Environment
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -71,6 +72,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Logo and favicon from the data (the agency's emblem or a generated mark), added in on_files.
     _emblem = emblem(_site.agency.emblem, _site.agency.short, root / "data")
     config.theme["logo"] = config.theme["favicon"] = _emblem.path
+    _set_identity(config, _site)
     # Material prints navigation titles as markup: they are escaped here, by the one filter.
     config.nav = html_titles(nav(_site)) + list(config.nav or [])  # hand-written pages of docs/ after them
     _titles = page_titles(_site)
@@ -84,6 +86,22 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.info("  %s", line)
     config.extra["changes_page"] = CHANGES_URL
     return config
+
+
+def _set_identity(config: MkDocsConfig, site: Site) -> None:
+    """Name, description, footer and address come from data/agency.yml (`site`), not mkdocs.yml.
+
+    A site_url already set is kept: `mkdocs serve` sets its own local address.
+    """
+    identity = site.identity
+    assert identity is not None  # set by assemble
+    # Themes print these as markup, some escaped and some not: escaped once here, as Markup so
+    # that a theme's own `|e` leaves them alone (no "&amp;amp;").
+    config.site_name = Markup(html(identity.name))
+    config.site_description = Markup(html(identity.description))
+    config.copyright = Markup(html(identity.copyright))
+    if identity.url and not config.site_url:
+        config.site_url = identity.url
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

@@ -96,7 +96,11 @@ def test_scores_json_and_csv(built_site: Path) -> None:
     assert {f["field"]: f["points"] for f in years[2023]["fields"]} == {int(k): v for k, v in seed["fields"].items()}
     assert years[2022]["total"] is None and years[2022]["rank"] == 9 and years[2022]["rank_derived"] is True
     rows = list(csv.DictReader(io.StringIO((built_site / "du-lieu" / "scores.csv").read_text(encoding="utf-8-sig"))))
-    assert len(rows) == 2 * 7  # one row per year × field
+    # One row per year × field of that year's methodology; 2022 predates the methodology in
+    # data/ (from 2023): one row with no field rather than another year's field names.
+    assert len(rows) == 7 + 1
+    assert [(r["Lĩnh vực"], r["Tên lĩnh vực"], r["Điểm tối đa"]) for r in rows if r["Năm"] == "2022"] == [("", "", "")]
+    assert all(r["Bộ chỉ số áp dụng từ năm"] == "2023" for r in rows if r["Năm"] == "2023")
     six = next(r for r in rows if r["Năm"] == "2023" and r["Lĩnh vực"] == "6")
     assert (six["Điểm tối đa"], six["Điểm đạt"], six["Điểm bị trừ"]) == ("11", "7.58", "3.42")
     assert all(r["Điểm đạt"] == "" for r in rows if r["Năm"] == "2022")  # unknown, not zero

@@ -93,6 +93,7 @@ def _poison(value: object, key: str) -> object:
     if isinstance(value, list):
         return [_poison(v, key) for v in value]
     unit_kinds = {"van-phong", "thanh-tra", "phong-chuyen-mon", "chi-cuc", "don-vi-su-nghiep"}
+    unit_kinds |= {"doi-ten", "sap-nhap", "hop-nhat", "giai-the", "chuyen-giao"}  # kinds of change
     if (
         isinstance(value, str)
         and value not in unit_kinds

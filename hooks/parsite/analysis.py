@@ -46,13 +46,26 @@ def result_gaps(result: YearResult, tasks: tuple[Task, ...] = ()) -> list[FieldG
 
 @dataclass(frozen=True)
 class FieldChange:
-    field: Field
-    before: Decimal | None
-    after: Decimal | None
+    """One field's points in the base year and in the plan year, each under its own methodology."""
+
+    before: FieldScore | None  # None: the base year's methodology has no such field
+    after: FieldScore
+
+    @property
+    def field(self) -> Field:
+        return self.after.field
+
+    @property
+    def comparable(self) -> bool:
+        """Same field with the same maximum in both years: a difference of points means something."""
+        return self.before is not None and self.before.field.same_as(self.after.field)
 
     @property
     def change(self) -> Decimal | None:
-        return None if self.before is None or self.after is None else self.after - self.before
+        """Points gained (negative: lost); None when unknown or not comparable (khác bộ chỉ số)."""
+        if not self.comparable or self.before is None or self.before.points is None or self.after.points is None:
+            return None
+        return self.after.points - self.before.points
 
 
 @dataclass(frozen=True)
@@ -84,11 +97,7 @@ class TargetOutcome:
         """Per field: points in the base year and in the plan year."""
         if self.result is None:
             return []
-        return [FieldChange(s.field, _points(self.plan.base.score(s.field.id)), s.points) for s in self.result.scores]
-
-
-def _points(score: FieldScore | None) -> Decimal | None:
-    return score.points if score else None
+        return [FieldChange(self.plan.base.score(s.field.id), s) for s in self.result.scores]
 
 
 def target_outcome(site: Site, plan: Plan) -> TargetOutcome:

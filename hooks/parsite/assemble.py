@@ -6,10 +6,13 @@ from datetime import date
 
 from .dates import parse_deadline, parse_iso
 from .model import (
+    AGENCY_NAME_KEYS,
     Agency,
+    AgencyEvent,
     Document,
     Field,
     FieldScore,
+    Identity,
     Methodology,
     Plan,
     ProgressEntry,
@@ -36,32 +39,59 @@ def _documents(raw: RawData) -> dict[str, Document]:
     }
 
 
+def _unit(u: dict, docs: dict[str, Document]) -> Unit:
+    history = tuple(
+        UnitEvent(
+            parse_iso(e["date"]),
+            e["kind"],
+            docs[e["document"]],
+            e.get("name"),
+            e.get("short"),
+            e.get("successor"),
+            e.get("change"),
+        )
+        for e in u.get("history", [])
+    )
+    name, short = u["name"], u["short"]
+    for event in history:  # the unit is known by its newest names; the first ones are kept
+        name, short = event.name or name, event.short or short
+    return Unit(u["id"], name, short, u["kind"], history, u["name"], u["short"])
+
+
 def _agency(raw: RawData, docs: dict[str, Document]) -> Agency:
     a = raw.agency.data["agency"]
-    units = tuple(
-        Unit(
-            u["id"],
-            u["name"],
-            u["short"],
-            u["kind"],
-            tuple(
-                UnitEvent(parse_iso(e["date"]), e["change"], docs.get(e.get("document", "")))
-                for e in u.get("history", [])
-            ),
+    history = tuple(
+        AgencyEvent(
+            parse_iso(e["date"]),
+            e["kind"],
+            docs[e["document"]],
+            tuple((key, e[key]) for key in AGENCY_NAME_KEYS if key in e),
+            e.get("note"),
         )
-        for u in raw.agency.data["units"]
+        for e in a.get("history", [])
     )
-    return Agency(
-        a["name"],
-        a["short"],
-        a["self_name"],
-        a["header_name"],
-        a["parent"],
-        a["province"],
-        a["place"],
-        a["ranked_group"],
-        units,
-        emblem=a.get("emblem"),
+    origin = tuple((key, a[key]) for key in AGENCY_NAME_KEYS)
+    newest = dict(origin)
+    for event in history:
+        newest.update(event.names)
+    units = tuple(_unit(u, docs) for u in raw.agency.data["units"])
+    return Agency(**newest, units=units, history=history, origin=origin, emblem=a.get("emblem"))
+
+
+def _identity(raw: RawData, agency: Agency) -> Identity:
+    """The site's identity from agency.yml's `site` block; what is left out is made from the
+    agency's names (as they are now)."""
+    data = raw.agency.data.get("site", {})
+    full_name = f"{agency.name} {agency.province}"
+    url = data.get("url")
+    return Identity(
+        name=data.get("name", f"Chỉ số cải cách hành chính – {full_name}"),
+        description=data.get(
+            "description",
+            f"Kết quả Chỉ số cải cách hành chính và kế hoạch cải thiện của {full_name}",
+        ),
+        copyright=data.get("copyright", full_name),
+        url=None if url is None else url.rstrip("/") + "/",
     )
 
 
@@ -226,4 +256,5 @@ def assemble(raw: RawData, today: date) -> Site:
         plans=plans,
         today=today,
         province=_province(raw.province.data, docs) if raw.province else None,
+        identity=_identity(raw, agency),
     )

@@ -82,6 +82,13 @@ def _nice_step(span: float) -> Decimal:
     return Decimal(100)
 
 
+def _note(note: str) -> str:
+    """A point's note after its value: '/100' (its own maximum) directly, anything else in brackets."""
+    if not note:
+        return ""
+    return note if note.startswith("/") else f" ({note})"
+
+
 def line_chart(
     chart_id: str,
     title: str,
@@ -93,8 +100,13 @@ def line_chart(
     rules: list[tuple[Decimal | int, str]] | None = None,
     height: int = HEIGHT,
     width: int = WIDTH,
+    groups: dict[int, object] | None = None,
 ) -> LineChart:
-    """A line over years; `series` is (year, value or None, note); `inverted` puts `low` at the top."""
+    """A line over years; `series` is (year, value or None, note); `inverted` puts `low` at the top.
+
+    `groups` gives each year's methodology (or anything whose change makes values incomparable):
+    the line is broken where it changes, so no slope joins figures of different scales.
+    """
     years = [year for year, _, _ in series]
     xs = _x_positions(years, width)
     top, bottom = TOP, height - BOTTOM
@@ -114,6 +126,9 @@ def line_chart(
             continue
         point = Point(year, value, xs[year], y_of(value), fmt.number(value), note)
         points.append(point)
+        if run and groups is not None and groups.get(run[-1].year) != groups.get(year):
+            segments.append(tuple(run))
+            run = []
         run.append(point)
     if run:
         segments.append(tuple(run))
@@ -125,7 +140,7 @@ def line_chart(
     while value <= hi:
         y_ticks.append(Tick(y_of(value), fmt.number(value)))
         value += step
-    known = [f"{p.year}: {p.label}{' (' + p.note + ')' if p.note else ''}" for p in points]
+    known = [f"{p.year}: {p.label}{_note(p.note)}" for p in points]
     missing = [str(year) for year, value, _ in series if value is None]
     description = "; ".join(known) + (f". Chưa có số liệu: {', '.join(missing)}." if missing else ".")
     return LineChart(
@@ -150,13 +165,16 @@ def total_chart(site: Site, width: int = WIDTH) -> LineChart:
     known = [r.total for r in results if r.total is not None]
     scale = max((r.methodology.total for r in results if r.methodology), default=Decimal(100))
     low = (min(known) // 10) * 10 if known else Decimal(0)
+    maxima = {r.year: r.methodology.total if r.methodology else None for r in results}
+    mixed = len({m for y, m in maxima.items() if m is not None}) > 1
     return line_chart(
         "bieu-do-tong-diem",
-        "Tổng điểm Chỉ số CCHC qua các năm",
-        [(r.year, r.total, "") for r in results],
+        "Tổng điểm Chỉ số CCHC qua các năm" + (" (mỗi năm so với điểm tối đa của năm đó)" if mixed else ""),
+        [(r.year, r.total, f"/{fmt.number(maxima[r.year])}" if mixed and maxima[r.year] else "") for r in results],
         low=min(low, scale - 10),
         high=scale,
         width=width,
+        groups={r.year: r.methodology.from_year if r.methodology else None for r in results},
     )
 
 
@@ -182,22 +200,28 @@ def rank_chart(site: Site, width: int = WIDTH) -> LineChart:
 
 def field_chart(site: Site, field_id: int, width: int = WIDTH) -> LineChart:
     series: list[tuple[int, Decimal | int | None, str]] = []
-    maxima = []
+    fields = {}
     for r in site.results:
         score = r.score(field_id)
-        series.append((r.year, score.points if score else None, ""))
         if score:
-            maxima.append(score.field.max)
-    high = max(maxima, default=Decimal(1))
+            fields[r.year] = score.field
+    mixed = len(set(fields.values())) > 1
+    for r in site.results:
+        score = r.score(field_id)
+        note = f"tối đa {fmt.number(score.field.max)}" if mixed and score else ""
+        series.append((r.year, score.points if score else None, note))
+    maxima = sorted({f.max for f in fields.values()})
+    high = maxima[-1] if maxima else Decimal(1)
     return line_chart(
         f"bieu-do-linh-vuc-{field_id}",
-        f"Điểm lĩnh vực {field_id} qua các năm",
+        f"Điểm lĩnh vực {field_id} qua các năm" + (" (khác bộ chỉ số giữa các năm)" if mixed else ""),
         series,
         low=0,
         high=high,
-        rules=[(high, f"Tối đa {fmt.number(high)}")],
+        rules=[(m, f"Tối đa {fmt.number(m)}") for m in maxima] or [(high, f"Tối đa {fmt.number(high)}")],
         height=200,
         width=width,
+        groups={year: (f.name, f.max) for year, f in fields.items()},
     )
 
 
@@ -241,11 +265,21 @@ def field_bars(result: YearResult) -> BarChart:
                 TOP + i * (bar_height + gap),
                 max_width,
                 earned,
-                f"{fmt.number(score.points)}/{fmt.number(score.field.max)}",
-                fmt.UNKNOWN if lost is None else ("không bị trừ" if lost == 0 else f"bị trừ {fmt.number(lost)}"),
+                fmt.points(score.points, score.field.max)
+                if score.points is not None
+                else f"{fmt.UNKNOWN} (tối đa {fmt.number(score.field.max)})",
+                "" if lost is None else ("không bị trừ" if lost == 0 else f"bị trừ {fmt.number(lost)}"),
             )
         )
-    description = "; ".join(f"Lĩnh vực {b.field_id}: {b.label} điểm, {b.lost_label}" for b in bars) + "."
+    description = (
+        "; ".join(
+            f"Lĩnh vực {b.field_id}: {b.label} điểm, {b.lost_label}"
+            if b.lost_label
+            else f"Lĩnh vực {b.field_id}: {b.label}"
+            for b in bars
+        )
+        + "."
+    )
     return BarChart(
         id=f"bieu-do-linh-vuc-nam-{result.year}",
         title=f"Điểm đạt so với điểm tối đa theo lĩnh vực, năm {result.year}",

@@ -52,6 +52,7 @@ TASK_COLUMNS = [
 
 SCORE_COLUMNS = [
     ("Năm", "year"),
+    ("Bộ chỉ số áp dụng từ năm", "methodology"),
     ("Lĩnh vực", "field"),
     ("Tên lĩnh vực", "field_name"),
     ("Điểm tối đa", "max"),
@@ -98,20 +99,24 @@ def task_record(task: Task, today: date) -> dict[str, Any]:
 
 
 def score_records(site: Site) -> list[dict[str, Any]]:
-    """One record per year × field of the newest methodology; unknown points are null."""
+    """One record per year × field of that year's own methodology (its field names and maxima);
+    unknown points are null."""
     rows = []
     for result in site.results:
         source = result.source.number if result.source else f"suy ra từ Kế hoạch năm {result.derived_from_plan}"
-        for field in site.fields():
-            score = result.score(field.id)
+        if not result.scores:  # no methodology for that year: the year is listed, with no field
+            empty = dict.fromkeys(("methodology", "field", "field_name", "max", "points", "lost"))
+            rows.append({"year": result.year, **empty, "source": source})
+        for score in result.scores:
             rows.append(
                 {
                     "year": result.year,
-                    "field": field.id,
-                    "field_name": field.name,
-                    "max": _number(score.field.max) if score else None,
-                    "points": _number(score.points) if score else None,
-                    "lost": _number(score.lost) if score else None,
+                    "methodology": result.methodology.from_year if result.methodology else None,
+                    "field": score.field.id,
+                    "field_name": score.field.name,
+                    "max": _number(score.field.max),
+                    "points": _number(score.points),
+                    "lost": _number(score.lost),
                     "source": source,
                 }
             )
@@ -124,6 +129,8 @@ def scores_json(site: Site) -> dict[str, Any]:
         "years": [
             {
                 "year": r.year,
+                "methodology": r.methodology.from_year if r.methodology else None,
+                "max_total": _number(r.methodology.total) if r.methodology else None,
                 "total": _number(r.total),
                 "rank": r.rank,
                 "ranked_count": r.ranked_count,

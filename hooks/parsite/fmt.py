@@ -61,10 +61,25 @@ def deadline(value: Deadline) -> str:
 
 
 def rank(value: int | None, count: int | None) -> str:
-    """'11/22', with unknown parts spelled out."""
+    """'11/22'; '11' when the number ranked is unknown; 'chưa có số liệu' when the rank is."""
     if value is None:
         return UNKNOWN
-    return f"{value}/{count}" if count is not None else f"{value}/{UNKNOWN}"
+    return f"{value}/{count}" if count is not None else str(value)
+
+
+def points(value: Decimal | None, maximum: Decimal | None) -> str:
+    """'13,5/15,5' (points against the maximum of their own year); 'chưa có số liệu' when unknown,
+    never a fraction with an unknown part."""
+    if value is None:
+        return UNKNOWN
+    return number(value) if maximum is None else f"{number(value)}/{number(maximum)}"
+
+
+def share(value: Decimal | None) -> str:
+    """A share of the maximum as a percentage: '87,1%'."""
+    if value is None:
+        return UNKNOWN
+    return format_decimal(value, format="#,##0.#", locale=LOCALE) + "%"
 
 
 _MD_ESCAPE = re.compile(r"([\\`*_{}\[\]|])")

@@ -5,7 +5,7 @@ Unknown values are None, never a guess: the renderer shows them as "chưa có s�
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -24,13 +24,29 @@ class Document:
     issuer: str | None = None
 
 
+UNIT_CHANGE_LABELS = {
+    "doi-ten": "đổi tên",
+    "sap-nhap": "sáp nhập",
+    "giai-the": "giải thể",
+    "chuyen-giao": "chuyển giao nhiệm vụ",
+}
+
+
 @dataclass(frozen=True)
 class UnitEvent:
-    """One change in a unit's history (đổi tên, sáp nhập, giải thể)."""
+    """One change in a unit's history (đổi tên, sáp nhập, giải thể, chuyển giao), from `date` on.
+
+    `name`/`short` are the unit's names from that date (a renaming); `successor` is the id of
+    the unit that takes its tasks over.
+    """
 
     date: date
-    change: str
-    document: Document | None = None
+    kind: str
+    document: Document
+    name: str | None = None
+    short: str | None = None
+    successor: str | None = None
+    note: str | None = None
 
 
 # Units and tasks compare and hash by identity: each is one object in the model, and hashing
@@ -40,15 +56,74 @@ class Unit:
     """Đơn vị: a unit of the agency that leads or supports tasks."""
 
     id: str
-    name: str
+    name: str  # the newest name; `name_at` gives the name on a given day
     short: str
     kind: str
     history: tuple[UnitEvent, ...] = ()
+    first_name: str | None = None  # the names before the first renaming (None: never renamed)
+    first_short: str | None = None
+
+    def name_at(self, when: date | None) -> str:
+        """The full name in force on `when` (the newest name when `when` is None)."""
+        return self._names(when)[0]
+
+    def short_at(self, when: date | None) -> str:
+        return self._names(when)[1]
+
+    def _names(self, when: date | None) -> tuple[str, str]:
+        if when is None or not self.history:
+            return self.name, self.short
+        name, short = self.first_name or self.name, self.first_short or self.short
+        for event in self.history:
+            if event.date > when:
+                break
+            name, short = event.name or name, event.short or short
+        return name, short
+
+    def ended(self, when: date) -> UnitEvent | None:
+        """The merger, dissolution or transfer that ended the unit on or before `when`, if any."""
+        return next((e for e in reversed(self.history) if e.kind != "doi-ten" and e.date <= when), None)
+
+    def renamings(self) -> tuple[tuple[UnitEvent, str], ...]:
+        """Each renaming with the name the unit had until then."""
+        found, name = [], self.first_name or self.name
+        for event in self.history:
+            if event.name and event.name != name:
+                found.append((event, name))
+                name = event.name
+        return tuple(found)
+
+
+AGENCY_CHANGE_LABELS = {
+    "doi-ten": "đổi tên thành",
+    "sap-nhap": "được sáp nhập vào",
+    "hop-nhat": "được hợp nhất thành",
+    "chuyen-giao": "chuyển giao nhiệm vụ cho",
+}
+
+# The agency's names that a reorganisation may change (keys of agency.yml, agency.history).
+AGENCY_NAME_KEYS = ("name", "short", "self_name", "header_name", "parent", "province", "place", "ranked_group")
+
+
+@dataclass(frozen=True)
+class AgencyEvent:
+    """A reorganisation of the agency (đổi tên, sáp nhập, hợp nhất, chuyển giao) from `date` on,
+    with the names that change from then (key of AGENCY_NAME_KEYS → new value)."""
+
+    date: date
+    kind: str
+    document: Document
+    names: tuple[tuple[str, str], ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True)
 class Agency:
-    """Cơ quan: the agency that issues the plan."""
+    """Cơ quan: the agency that issues the plan, by its newest names.
+
+    `at(day)` gives the agency as named on that day (a plan keeps the names in force when it
+    was issued); `origin` holds the names before the first change of `history`.
+    """
 
     name: str
     short: str
@@ -60,9 +135,26 @@ class Agency:
     ranked_group: str
     units: tuple[Unit, ...]
     emblem: str | None = None  # biểu trưng: a PNG/SVG file under data/ (parsite.emblem)
+    history: tuple[AgencyEvent, ...] = ()
+    origin: tuple[tuple[str, str], ...] = ()
 
     def unit(self, unit_id: str) -> Unit:
         return next(u for u in self.units if u.id == unit_id)
+
+    def at(self, when: date | None) -> Agency:
+        """The agency with the names in force on `when` (the newest names when `when` is None)."""
+        if when is None or not self.history or when >= self.history[-1].date:
+            return self
+        names = dict(self.origin)
+        for event in self.history:
+            if event.date > when:
+                break
+            names.update(event.names)
+        return replace(self, **names)
+
+    def changes_until(self, when: date) -> tuple[AgencyEvent, ...]:
+        """The reorganisations in force on `when`, oldest first."""
+        return tuple(e for e in self.history if e.date <= when)
 
 
 @dataclass(frozen=True)
@@ -72,6 +164,10 @@ class Field:
     id: int
     name: str
     max: Decimal
+
+    def same_as(self, other: Field | None) -> bool:
+        """Points of the two fields can be compared directly (same field, same maximum)."""
+        return other is not None and (self.id, self.name, self.max) == (other.id, other.name, other.max)
 
 
 @dataclass(frozen=True)
@@ -85,6 +181,10 @@ class Methodology:
     def field(self, field_id: int) -> Field | None:
         return next((f for f in self.fields if f.id == field_id), None)
 
+    def same_as(self, other: Methodology | None) -> bool:
+        """Totals and every field's points of the two versions can be compared directly."""
+        return other is not None and (self.total, self.fields) == (other.total, other.fields)
+
 
 @dataclass(frozen=True)
 class FieldScore:
@@ -97,6 +197,11 @@ class FieldScore:
     def lost(self) -> Decimal | None:
         """Điểm bị trừ: points below the maximum."""
         return None if self.points is None else self.field.max - self.points
+
+    @property
+    def share(self) -> Decimal | None:
+        """Points as a percentage of the field's maximum (comparable across methodologies)."""
+        return None if self.points is None or not self.field.max else self.points * 100 / self.field.max
 
 
 @dataclass(frozen=True)
@@ -116,6 +221,11 @@ class YearResult:
 
     def score(self, field_id: int) -> FieldScore | None:
         return next((s for s in self.scores if s.field.id == field_id), None)
+
+    @property
+    def has_points(self) -> bool:
+        """Some field points are known."""
+        return any(s.points is not None for s in self.scores)
 
 
 @dataclass(frozen=True)
@@ -235,6 +345,17 @@ class Plan:
     tasks: tuple[Task, ...] = field(default=())
 
     @property
+    def issued(self) -> date:
+        """The day the plan speaks from (its names, its header): the signing date, or as much
+        of it as is known (first day of the month, or of the year of signing)."""
+        return date(self.date_year, self.month or 1, self.day or 1)
+
+    @property
+    def end(self) -> date:
+        """Last day of the plan's period (the plan year)."""
+        return date(self.year, 12, 31)
+
+    @property
     def target_rank(self) -> int | None:
         """The rank the plan aims for at worst (base rank − gain), if the base rank is known."""
         if self.base.rank is None:
@@ -262,6 +383,16 @@ class Province:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """Trang công khai: the site's name, description, footer line and address (agency.yml, site)."""
+
+    name: str
+    description: str
+    copyright: str
+    url: str | None = None  # where the site is published, ending in "/"
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the site shows, built from `data/`."""
 
@@ -272,6 +403,7 @@ class Site:
     plans: tuple[Plan, ...]  # oldest first
     today: date  # in Vietnam; pinned by SITE_TODAY
     province: Province | None = None
+    identity: Identity | None = None  # set by assemble; None only in hand-made models
 
     @property
     def tasks(self) -> tuple[Task, ...]:
@@ -299,6 +431,18 @@ class Site:
     def fields(self) -> tuple[Field, ...]:
         """Fields of the newest methodology (the ones pages are made for)."""
         return self.methodologies[-1].fields
+
+    def field_ids(self) -> tuple[int, ...]:
+        """Ids of every field in the newest methodology or in any year's result, in order."""
+        ids = {f.id for f in self.fields()} | {s.field.id for r in self.results for s in r.scores}
+        return tuple(sorted(ids))
+
+    def has_field_page(self, field_id: int) -> bool:
+        return any(f.id == field_id for f in self.fields())
+
+    @property
+    def newest_methodology(self) -> Methodology:
+        return self.methodologies[-1]
 
     def tasks_led_by(self, unit: Unit) -> list[Task]:
         return [t for t in self.tasks if t.lead.id == unit.id]

@@ -20,7 +20,7 @@ from .calendars import calendar_path
 from .changes import Changes
 from .changes import none as no_changes
 from .feeds import feed_path
-from .model import Field, Plan, Site, Task, Unit
+from .model import UNIT_CHANGE_LABELS, Field, Plan, Site, Task, Unit
 from .reports import QuarterReport, quarter_reports
 
 HOME = "index.md"
@@ -71,6 +71,8 @@ def environment() -> jinja2.Environment:
         html=fmt.html,
         fold=lambda text: " ".join(fmt.fold(str(text)).lower().split()),
         num=fmt.number,
+        points=fmt.points,
+        share=fmt.share,
         day=fmt.day,
         deadline=fmt.deadline,
         unit_kind=fmt.UNIT_KIND_LABELS.__getitem__,
@@ -80,6 +82,7 @@ def environment() -> jinja2.Environment:
         BUCKETS=progress.BUCKETS,
         rank=fmt.rank,
         STATUS_LABELS=fmt.STATUS_LABELS,
+        UNIT_CHANGE_LABELS=UNIT_CHANGE_LABELS,
         UNKNOWN=fmt.UNKNOWN,
         total_chart=charts.total_chart,
         rank_chart=charts.rank_chart,
@@ -119,6 +122,9 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
 
     def task_timeline(task: Task) -> tuple[progress.Period, ...]:
         return progress.timeline(task, site.today)
+    def plan_day(task: Task) -> date:
+        """The day the task's plan was issued: units are named as they were then."""
+        return _issued(site, task.plan_year)
 
     return env.get_template(template).render(
         site=site,
@@ -127,6 +133,7 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         task_finished=task_finished,
         task_timeline=task_timeline,
         feed_path=feed_path,
+        plan_day=plan_day,
         build_stamp=build_stamp(),
         url=url,
         html_url=html_url,
@@ -149,6 +156,10 @@ def html_link(page: str, target: str, anchor: str = "") -> str:
     link = _relative(_directory_url(target), _directory_url(page))
     link = "" if link == "." else link + ("/" if target.endswith(".md") else "")
     return f"{link}#{anchor}" if anchor else link or "./"
+
+
+def _issued(site: Site, year: int) -> date:
+    return next(p.issued for p in site.plans if p.year == year)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -197,7 +208,7 @@ def page_jobs(site: Site, changes: Changes | None = None) -> list[PageJob]:
     ]
     jobs += [PageJob(report_path(r), "report.md.j2", f"Báo cáo {r.label}", {"report": r}) for r in reports]
     jobs += [PageJob(plan_path(p), "plan.md.j2", p.short_title, {"plan": p}) for p in site.plans]
-    jobs += [PageJob(unit_path(u), "unit.md.j2", u.name, {"unit": u}) for u in site.agency.units]
+    jobs += [PageJob(unit_path(u), "unit.md.j2", u.name_at(None), {"unit": u}) for u in site.agency.units]
     jobs += [PageJob(field_path(f), "field.md.j2", f"Lĩnh vực {f.id}: {f.name}", {"field": f}) for f in site.fields()]
     jobs.append(PageJob(CHANGES, "changes.md.j2", "Thay đổi dữ liệu", {"changes": changes or no_changes()}))
     return jobs
@@ -251,7 +262,7 @@ def nav(site: Site) -> list[Any]:
         {"Tra cứu nhiệm vụ": FINDER},
         {"Kết quả Chỉ số CCHC": RESULTS},
         {"Báo cáo": [REPORTS, *({f"Báo cáo {r.label}": report_path(r)} for r in quarter_reports(site))]},
-        {"Đơn vị": [UNITS, *({u.name: unit_path(u)} for u in site.agency.units)]},
+        {"Đơn vị": [UNITS, *({u.name_at(None): unit_path(u)} for u in site.agency.units)]},
         {"Lĩnh vực": [FIELDS, *({f"{f.id}. {f.name}": field_path(f)} for f in site.fields())]},
         {"Dữ liệu mở": OPEN_DATA},
     ]

@@ -110,6 +110,24 @@ def check_documents(raw: RawData) -> list[Problem]:
     return problems
 
 
+def _check_history(src: Source, path: tuple, events: list[dict], doc_ids: set[str] | None) -> list[Problem]:
+    """Dates real and in order, each change backed by a known document."""
+    problems: list[Problem] = []
+    previous = None
+    for j, event in enumerate(events):
+        where = (*path, j)
+        try:
+            day = parse_iso(event["date"])
+        except ValueError as exc:
+            problems.append(src.problem((*where, "date"), str(exc)))
+            continue
+        if previous is not None and day < previous:
+            problems.append(src.problem((*where, "date"), "các thay đổi phải xếp theo thứ tự ngày, cũ trước mới sau"))
+        previous = day
+        problems += _check_doc_ref(src, (*where, "document"), event["document"], doc_ids)
+    return problems
+
+
 def check_agency(raw: RawData) -> list[Problem]:
     src = raw.agency
     if not raw.valid(src):
@@ -125,15 +143,26 @@ def check_agency(raw: RawData) -> list[Problem]:
                 )
             )
     doc_ids = _document_ids(raw)
+    problems += _check_history(src, ("agency", "history"), src.data["agency"].get("history", []), doc_ids)
+    unit_ids = {u["id"] for u in units}
     for i, unit in enumerate(units):
-        for j, event in enumerate(unit.get("history", [])):
+        history = unit.get("history", [])
+        problems += _check_history(src, ("units", i, "history"), history, doc_ids)
+        for j, event in enumerate(history):
             path = ("units", i, "history", j)
-            try:
-                parse_iso(event["date"])
-            except ValueError as exc:
-                problems.append(src.problem((*path, "date"), str(exc)))
-            if "document" in event:
-                problems += _check_doc_ref(src, (*path, "document"), event["document"], doc_ids)
+            successor = event.get("successor")
+            if event["kind"] == "doi-ten" and not (event.get("name") or event.get("short")):
+                problems.append(src.problem(path, "lần đổi tên phải ghi tên mới (name hoặc short)"))
+            if event["kind"] in ("sap-nhap", "chuyen-giao") and successor is None:
+                problems.append(src.problem(path, "cần ghi successor: mã đơn vị tiếp nhận nhiệm vụ"))
+            if successor is not None and (successor not in unit_ids or successor == unit["id"]):
+                others = unit_ids - {unit["id"]}
+                problems.append(
+                    src.problem(
+                        (*path, "successor"),
+                        f"đơn vị tiếp nhận '{successor}' phải là một đơn vị khác trong units (có: {_known(others)})",
+                    )
+                )
     return problems
 
 
