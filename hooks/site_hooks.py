@@ -34,6 +34,7 @@ from parsite.emblem import Emblem, emblem
 from parsite.exports import downloads, write_downloads
 from parsite.feeds import page_feeds
 from parsite.fmt import html, slugify
+from parsite.guide import GUIDE, render_guide
 from parsite.model import Site
 from parsite.problems import DataError
 from parsite.render import (
@@ -139,11 +140,14 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Title of a generated page, from the model, set after MkDocs has read the (empty) meta.
+    """Title of a generated page, from the model, set after MkDocs has read the (empty) meta;
+    the editors' guide takes its examples (years, fields, unit ids) from the data.
 
     Material prints `page.meta.title` as markup in <title>, the header and the search index
     (and unescapes `page.title` with `striptags` in <title>), so the title is HTML-escaped.
     """
+    if _site is not None and page.file.src_uri == GUIDE:
+        return render_guide(markdown, _site)
     title = _titles.get(page.file.src_uri)
     if title is not None:
         if page.meta:  # the page's first lines were read as metadata: text would be lost

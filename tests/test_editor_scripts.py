@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import ROOT, copy_project, mkdocs_build
+from parsite.guide import render_guide
 from parsite.site import load_site
 
 GUIDE = ROOT / "docs" / "huong-dan.md"
@@ -166,9 +167,14 @@ def test_every_schema_key_has_a_vietnamese_title_and_description() -> None:
             assert prop.get("title") and prop.get("description"), f"{where}: title and description needed"
 
 
+def guide_text(data: Path = ROOT / "data") -> str:
+    """The guide as published with `data`: its examples are filled in from the data."""
+    return render_guide(GUIDE.read_text(encoding="utf-8"), load_site(data, ROOT))
+
+
 def guide_steps() -> list[tuple[str, str]]:
     """(kind, text) of the guide's code blocks, in order."""
-    return re.findall(r"```(bash|yaml)\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
+    return re.findall(r"```(bash|yaml)\n(.*?)```", guide_text(), re.S)
 
 
 def test_every_command_of_the_guide_works(project: Path) -> None:

@@ -95,8 +95,14 @@ def environment() -> jinja2.Environment:
         finder_version=finder.data_version,
         FINDER_PAGE=finder.PAGE,
         FINDER_DATA=finder.DATA,
+        leading_words=_leading_words,
     )
     return env
+
+
+def _leading_words(text: str, count: int) -> str:
+    """The first words of a name, without trailing punctuation (examples in help texts)."""
+    return " ".join(text.split()[:count]).rstrip(",;:–-— ")
 
 
 def _page(env: jinja2.Environment, template: str, path: str, site: Site, **context: Any) -> str:
