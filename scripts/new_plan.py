@@ -2,9 +2,10 @@
 
     scripts/new-plan 2025
 
-Copies the plan text with its years moved on, and writes one empty task per field that
-lost points in the latest result. Refuses to overwrite an existing plan. Then fill in the
-empty values; `scripts/check` lists each one still missing.
+Copies the plan's structure and wording, with every year of the old text marked [[2024?]]
+for the editor to decide, and writes one empty task per field that lost points in the
+latest result (named by the plan year's methodology). Refuses to overwrite an existing plan.
+Then fill in the empty and marked values; `scripts/check` lists each one still missing.
 """
 
 from __future__ import annotations
@@ -23,18 +24,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("year", type=int, help="the plan's year, e.g. 2025")
     args = parser.parse_args(argv)
     try:
-        files = new_plan_files(load_site(DATA, ROOT), DATA, args.year)
+        scaffold = new_plan_files(load_site(DATA, ROOT), DATA, args.year)
     except DataError as exc:
         print(f"Hãy sửa dữ liệu hiện có trước khi tạo kế hoạch mới.\n{exc}", file=sys.stderr)
         return 1
     except ScaffoldError as exc:
         print(f"Không tạo kế hoạch: {exc}", file=sys.stderr)
         return 1
-    for path, text in files.items():
+    for path, text in scaffold.files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         print(f"Đã tạo {path.relative_to(ROOT)}")
-    print("Điền các giá trị còn trống, rồi chạy scripts/check để xem những gì còn thiếu.")
+    for note in scaffold.notes:
+        print(f"Lưu ý: {note}.")
+    print(
+        "Điền các giá trị còn trống, sửa các chỗ đánh dấu [[...?]] (năm và người ký chép từ kế hoạch cũ), "
+        "rồi chạy scripts/check để xem những gì còn thiếu."
+    )
     return 0
 
 

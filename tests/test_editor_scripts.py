@@ -81,14 +81,43 @@ def test_new_plan_scaffolds_from_the_latest_results(project: Path) -> None:
     result = run(project, "./scripts/new-plan 2025")
     assert result.returncode == 0, result.stderr
     plan = yaml.safe_load((project / "data" / "plans" / "2025" / "plan.yml").read_text(encoding="utf-8"))
-    assert plan["title"].endswith("năm 2025 của Sở Lao động – Thương binh và Xã hội")
-    assert plan["sections"][0]["title"] == "I. TỔNG QUAN CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CỦA SỞ NĂM 2023"
+    # The old plan's years and signer are copied for the editor to decide, marked, never moved on.
+    assert plan["title"].endswith("năm [[2024?]] của Sở Lao động – Thương binh và Xã hội")
+    assert plan["sections"][0]["title"] == "I. TỔNG QUAN CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CỦA SỞ NĂM [[2023?]]"
+    assert plan["signature"]["name"] == "[[Hoàng Việt Nam?]]"
+    assert plan["date"] == {"day": None, "month": None, "year": 2025} and plan["number"] is None
     assert plan["legal_basis"] == ["qd-151-2024", "kh-475-2024"]
-    tasks = yaml.safe_load((project / "data" / "plans" / "2025" / "tasks.yml").read_text(encoding="utf-8"))["tasks"]
+    tasks_text = (project / "data" / "plans" / "2025" / "tasks.yml").read_text(encoding="utf-8")
+    tasks = yaml.safe_load(tasks_text)["tasks"]
     assert [(t["id"], t["field"]) for t in tasks] == [("NV01", 6), ("NV02", 7), ("NV03", 1), ("NV04", 3)]
+    assert "# Lĩnh vực 6: Cải cách tài chính công — năm 2023 bị trừ 3,42/11 điểm" in tasks_text
     check = run(project, "./scripts/check")
     assert check.returncode == 1
     assert "data/plans/2025/tasks.yml:13:11: tasks[0].task: không được để trống" in check.stderr
+    line = next(
+        i for i, s in enumerate((project / "data/plans/2025/plan.yml").read_text().splitlines(), 1) if "title:" in s
+    )
+    assert f"data/plans/2025/plan.yml:{line}:8: title: còn chỗ đánh dấu [[2024?]] chép từ kế hoạch cũ" in check.stderr
+
+
+def test_new_plan_when_the_latest_result_has_only_a_rank(project: Path) -> None:
+    """Points unknown are not zero: no "no field lost points", one empty task per field instead."""
+    (project / "data" / "results" / "2024.yml").write_text(
+        "year: 2024\nderived_from_plan: 2024\ntotal: null\nrank: 8\nranked_count: null\n", encoding="utf-8"
+    )
+    result = run(project, "./scripts/new-plan 2025")
+    assert result.returncode == 0, result.stderr
+    assert "kết quả năm 2024 chỉ có thứ hạng (thứ 8), chưa có điểm từng lĩnh vực" in result.stdout
+    assert "không lĩnh vực nào bị trừ điểm" not in result.stdout + result.stderr
+    tasks = yaml.safe_load((project / "data" / "plans" / "2025" / "tasks.yml").read_text(encoding="utf-8"))["tasks"]
+    assert [t["field"] for t in tasks] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def resolve_marks(plan: Path) -> None:
+    """What the editor does with the marks of new-plan: each year moved on, the signer kept."""
+    text = plan.read_text(encoding="utf-8")
+    text = re.sub(r"\[\[(\d{4})\?\]\]", lambda m: str(int(m[1]) + 1), text)
+    plan.write_text(re.sub(r"\[\[([^\]]*)\?\]\]", r"\1", text), encoding="utf-8")
 
 
 def imported(project: Path, fixture: str) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
@@ -123,6 +152,7 @@ def test_imported_appendix_round_trips_into_the_site(project: Path) -> None:
     assert from_excel == from_word
     text = (project / "phu-luc-mau.xlsx.yml").read_text(encoding="utf-8").replace('"cuối năm"', '"Quý IV/2025"')
     (project / "data" / "plans" / "2025" / "tasks.yml").write_text(text, encoding="utf-8")
+    resolve_marks(project / "data" / "plans" / "2025" / "plan.yml")
     site = load_site(project / "data", project)
     plan = site.plans[-1]
     assert [

@@ -106,13 +106,14 @@ def _methodologies(raw: RawData) -> tuple[Methodology, ...]:
     )
 
 
-def _applicable(methodologies: tuple[Methodology, ...], year: int) -> Methodology | None:
+def applicable_methodology(methodologies: tuple[Methodology, ...], year: int) -> Methodology | None:
+    """The methodology version that applies to `year` (the newest from_year not after it)."""
     found = [m for m in methodologies if m.from_year <= year]
     return found[-1] if found else None
 
 
 def _result(data: dict, docs: dict[str, Document], methodologies: tuple[Methodology, ...]) -> YearResult:
-    method = _applicable(methodologies, data["year"])
+    method = applicable_methodology(methodologies, data["year"])
     points = data.get("fields")
     scores: tuple[FieldScore, ...] = ()
     if method is not None:
@@ -190,7 +191,7 @@ def _plan(
     methodologies: tuple[Methodology, ...],
 ) -> Plan:
     year = data["year"]
-    method = _applicable(methodologies, year)
+    method = applicable_methodology(methodologies, year)
     assert method is not None  # validated
     sample = bool(tasks.get("sample", False))
     task_list = tuple(_task(t, year, method, agency, sample) for t in tasks["tasks"])

@@ -1,21 +1,24 @@
 """`scripts/new-plan YEAR`: next year's plan folder, prefilled from the latest plan and results.
 
-The plan text is copied from the latest plan with its years moved on by one; the tasks file
-gets one empty task per field that lost points in the latest result, most points lost first.
-Empty texts are left empty on purpose: `scripts/check` then lists, with line numbers, every
-value still to be written, and the site is not published with a half-written plan.
+The plan's structure and wording are copied from the latest plan, but not its facts: every
+year in the copied text is marked `[[2024?]]` (a year may be the old plan's, the base year's
+or a methodology's, and only the editor knows which), and so is the signer; the signing date
+and number are left empty. The tasks file gets one empty task per field that lost points in
+the latest result, most points lost first, named by the plan year's methodology. Empty texts
+and marks are left on purpose: `scripts/check` lists, with line numbers, every value still to
+be written, and the site is not published with a half-written plan.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fmt
 from .analysis import result_gaps
-from .model import Plan, Site
+from .assemble import applicable_methodology
+from .model import Site
 from .yamlout import render, schema_line
 
 
@@ -39,19 +42,31 @@ class TaskDraft:
     comment: str | None = None
 
 
-def _shift_years(previous: Plan, year: int, base_year: int) -> Callable[[str], str]:
-    """Move the years in the previous plan's text on: its plan year to `year`, its base year
-    (the results it was built on) to `base_year`."""
-    moves = {str(previous.year): str(year), str(previous.base.year): str(base_year)}
-    pattern = re.compile("|".join(re.escape(old) for old in moves))
-
-    def text(value: str) -> str:
-        return pattern.sub(lambda m: moves[m[0]], value)  # one pass: a moved year is not moved again
-
-    return text
+# A date (06/02/2024) or a year standing alone in a text; not a part of a document number
+# such as 30/2020/NĐ-CP.
+_YEAR = re.compile(r"(?<![\d/\-.])(\d{1,2}/\d{1,2}/(?:19|20)\d\d|(?:19|20)\d\d)(?![\d/\-])")
 
 
-def new_plan_files(site: Site, data_dir: Path, year: int) -> dict[Path, str]:
+def mark(value: str) -> str:
+    """The text to review, as `[[...?]]` (validate.py refuses to publish a text still marked)."""
+    return f"[[{value}?]]"
+
+
+def mark_years(text: str) -> str:
+    """'Kế hoạch năm 2024' → 'Kế hoạch năm [[2024?]]': the editor decides what each year or date
+    becomes (the plan's, the base year's or a methodology's year look alike)."""
+    return _YEAR.sub(lambda m: mark(m[1]), text)
+
+
+@dataclass
+class Scaffold:
+    """The files of a new plan, and what the editor should know about them."""
+
+    files: dict[Path, str]
+    notes: list[str]
+
+
+def new_plan_files(site: Site, data_dir: Path, year: int) -> Scaffold:
     """The files of data/plans/YEAR/; raise ScaffoldError if the plan exists or cannot be made."""
     folder = data_dir / "plans" / str(year)
     if folder.exists():
@@ -60,35 +75,60 @@ def new_plan_files(site: Site, data_dir: Path, year: int) -> dict[Path, str]:
         raise ScaffoldError("chưa có kế hoạch nào để làm khung")
     previous = site.plans[-1]
     base = site.latest_result
+    method = applicable_methodology(site.methodologies, year)
+    if method is None:
+        raise ScaffoldError(f"không có bộ chỉ số nào áp dụng cho năm {year} trong data/methodology.yml")
+    notes: list[str] = []
     drafts = []
-    for number, gap in enumerate((g for g in result_gaps(base) if g.lost), start=1):
-        drafts.append(
-            TaskDraft(
-                id=f"NV{number:02d}",
-                field=gap.field.id,
-                comment=f"Lĩnh vực {gap.field.id}: {gap.field.name} — năm {base.year} "
-                f"bị trừ {fmt.number(gap.lost)} điểm",
-            )
+    if base.has_points:
+        origin = f"một nhiệm vụ cho mỗi lĩnh vực bị trừ điểm năm {base.year}"
+        for gap in (g for g in result_gaps(base) if g.lost):
+            field = method.field(gap.field.id)
+            lost = f"năm {base.year} bị trừ {fmt.number(gap.lost)}/{fmt.number(gap.field.max)} điểm"
+            if field is None:
+                notes.append(
+                    f"lĩnh vực {gap.field.id} ({gap.field.name}, {lost}) không còn trong bộ chỉ số năm {year}; "
+                    "không tạo nhiệm vụ cho lĩnh vực này"
+                )
+                continue
+            comment = f"Lĩnh vực {field.id}: {field.name} — {lost}"
+            if not field.same_as(gap.field):
+                comment += f" (theo bộ chỉ số năm {base.year}: {gap.field.name})"
+            drafts.append(TaskDraft(id=f"NV{len(drafts) + 1:02d}", field=field.id, comment=comment))
+        if not drafts and not notes:
+            raise ScaffoldError(f"năm {base.year} không lĩnh vực nào bị trừ điểm; hãy viết tasks.yml trực tiếp")
+    else:
+        known = f"chỉ có thứ hạng (thứ {base.rank})" if base.rank is not None else "chưa có số liệu"
+        notes.append(
+            f"kết quả năm {base.year} {known}, chưa có điểm từng lĩnh vực: không biết lĩnh vực nào bị trừ điểm. "
+            f"tasks.yml có một nhiệm vụ trống cho mỗi lĩnh vực của bộ chỉ số năm {year}; "
+            "xóa các lĩnh vực không cần khi có số liệu"
         )
+        origin = f"một nhiệm vụ cho mỗi lĩnh vực (năm {base.year} chưa có điểm từng lĩnh vực)"
+        for field in method.fields:
+            comment = f"Lĩnh vực {field.id}: {field.name} (tối đa {fmt.number(field.max)} điểm)"
+            drafts.append(TaskDraft(id=f"NV{len(drafts) + 1:02d}", field=field.id, comment=comment))
     if not drafts:
-        raise ScaffoldError(f"năm {base.year} không lĩnh vực nào bị trừ điểm; hãy viết tasks.yml trực tiếp")
+        raise ScaffoldError(f"không có lĩnh vực nào của năm {base.year} để tạo nhiệm vụ; hãy viết tasks.yml trực tiếp")
     plan_path, tasks_path = folder / "plan.yml", folder / "tasks.yml"
-    return {
+    files = {
         plan_path: render(
             "plan.yml.j2",
             schema_line=schema_line(plan_path, "plan"),
             year=year,
             previous=previous,
             base=base,
-            text=_shift_years(previous, year, base.year),
+            text=mark_years,
+            mark=mark,
         ),
         tasks_path: render(
             "tasks.yml.j2",
             schema_line=schema_line(tasks_path, "tasks"),
             year=year,
-            origin=f"Tạo bởi scripts/new-plan: một nhiệm vụ cho mỗi lĩnh vực bị trừ điểm năm {base.year}.",
+            origin=f"Tạo bởi scripts/new-plan: {origin}.",
             units=site.agency.units,
             sample=False,
             tasks=drafts,
         ),
     }
+    return Scaffold(files, notes)
