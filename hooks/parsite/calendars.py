@@ -42,7 +42,8 @@ def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Eve
 
     plan = next(p for p in site.plans if p.year == task.plan_year)
     event = Event()
-    event.add("uid", f"{task.anchor}@{fmt.slugify(site.agency.short, '-')}.chi-so-cchc")
+    # From the first short name: a renamed agency keeps its calendar events (same UIDs).
+    event.add("uid", f"{task.anchor}@{fmt.slugify(site.agency.first_short, '-')}.chi-so-cchc")
     event.add("dtstamp", stamp)
     event.add("dtstart", due)
     event.add("dtend", due + timedelta(days=1))

@@ -216,7 +216,8 @@ def _json(value: Any) -> bytes:
 def _docx(site: Site, report: QuarterReport) -> bytes:
     from .report_docx import report_docx  # python-docx: see _xlsx
 
-    return fixed_zip(report_docx(site.agency, report), report.stamp)
+    # The report's header names the agency as it was named at the end of the quarter reported.
+    return fixed_zip(report_docx(site.agency.at(report.end), report), report.stamp)
 
 
 def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[], bytes]]:

@@ -152,6 +152,11 @@ class Agency:
             names.update(event.names)
         return replace(self, **names)
 
+    @property
+    def first_short(self) -> str:
+        """The short name before any reorganisation: stable ids (calendar UIDs) are made from it."""
+        return dict(self.origin).get("short", self.short)
+
     def changes_until(self, when: date) -> tuple[AgencyEvent, ...]:
         """The reorganisations in force on `when`, oldest first."""
         return tuple(e for e in self.history if e.date <= when)

@@ -20,7 +20,8 @@ from .calendars import calendar_path
 from .changes import Changes
 from .changes import none as no_changes
 from .feeds import feed_path
-from .model import UNIT_CHANGE_LABELS, Field, Plan, Site, Task, Unit
+from .currency import currency
+from .model import AGENCY_CHANGE_LABELS, UNIT_CHANGE_LABELS, Field, Plan, Site, Task, Unit
 from .reports import QuarterReport, quarter_reports
 
 HOME = "index.md"
@@ -96,6 +97,10 @@ def environment() -> jinja2.Environment:
         FINDER_PAGE=finder.PAGE,
         FINDER_DATA=finder.DATA,
         leading_words=_leading_words,
+        currency=currency,
+        last_day=lambda year: date(year, 12, 31),
+        date_before=lambda day: date.fromordinal(day.toordinal() - 1),
+        AGENCY_CHANGE_LABELS=AGENCY_CHANGE_LABELS,
     )
     return env
 
