@@ -24,6 +24,7 @@ import pytest
 import yaml
 from helpers import GOLDEN, ROOT, article_text, copy_project, mkdocs_build
 from parsite.fmt import fold
+from parsite.problems import DataError
 from parsite.render import render_pages
 from parsite.scaffold import new_plan_files
 from parsite.site import load_site
@@ -243,3 +244,17 @@ def test_new_plan_names_fields_by_the_plan_years_methodology(tmp_path: Path) -> 
     plan = scaffold.files[data / "plans" / "2025" / "plan.yml"]
     assert 'title: "Cải thiện Chỉ số cải cách hành chính năm [[2024?]] của Sở Tài nguyên và Môi trường"' in plan
     assert 'name: "[[Trần Thị Bình?]]"' in plan
+
+
+def test_a_plan_gives_no_task_to_a_unit_that_no_longer_exists(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    tasks = data / "plans" / "2025" / "tasks.yml"
+    tasks.write_text(tasks.read_text(encoding="utf-8").replace("lead: tt-cntt", "lead: chi-cuc-bvmt"), encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        load_site(data, tmp_path)
+    line = next(i for i, s in enumerate(tasks.read_text(encoding="utf-8").splitlines(), 1) if "chi-cuc-bvmt" in s)
+    assert str(error.value).splitlines()[1:] == [
+        f"data/plans/2025/tasks.yml:{line}:11: tasks[1].lead: đơn vị 'chi-cuc-bvmt' không còn từ ngày 01/03/2025, "
+        "trước ngày ký kế hoạch; giao cho đơn vị tiếp nhận 'phong-moi-truong'"
+    ]

@@ -174,7 +174,7 @@ def total_chart(site: Site, width: int = WIDTH) -> LineChart:
         low=min(low, scale - 10),
         high=scale,
         width=width,
-        groups={r.year: r.methodology.from_year if r.methodology else None for r in results},
+        groups=maxima,  # totals out of different maxima are not joined by a line
     )
 
 

@@ -306,6 +306,8 @@ def check_plan(raw: RawData, plan: Source, tasks: Source, result_years: set[int]
         if methodology_for(raw, year) is None and raw.valid(raw.methodology):
             problems.append(plan.problem(("year",), f"không có bộ chỉ số nào áp dụng cho năm {year}"))
         problems += check_marks(plan, data)
+        if raw.valid(tasks) and raw.valid(raw.agency):
+            problems += _check_units_in_force(raw, tasks, data)
     problems += _check_tasks(raw, tasks, year)
     return problems
 
@@ -405,6 +407,41 @@ def _check_progress(src: Source, path: tuple, task: dict, units: set[str] | None
                     f"đơn vị '{shorten(unit)}' không có trong data/agency.yml (có: {_known(units)})",
                 )
             )
+    return problems
+
+
+def number_date(day: object) -> str:
+    """dd/mm/yyyy for a message."""
+    return f"{day:%d/%m/%Y}"
+
+
+def _check_units_in_force(raw: RawData, src: Source, plan: dict) -> list[Problem]:
+    """A plan does not give tasks to a unit that was merged, dissolved or whose tasks moved on
+    before the plan was signed."""
+    date = plan["date"]
+    try:
+        issued = parse_iso(f"{date['year']:04d}-{date['month'] or 1:02d}-{date['day'] or 1:02d}")
+    except ValueError:
+        return []  # reported with the date
+    ended: dict[str, tuple[str, dict]] = {}
+    for unit in raw.agency.data["units"]:
+        for event in unit.get("history", []):
+            try:
+                day = parse_iso(event["date"])
+            except ValueError:
+                continue  # reported by check_agency
+            if event["kind"] != "doi-ten" and day <= issued:
+                ended.setdefault(unit["id"], (number_date(day), event))
+    problems = []
+    for i, task in enumerate(src.data["tasks"]):
+        refs = [(("tasks", i, "lead"), task["lead"])]
+        refs += [(("tasks", i, "support", j), ref) for j, ref in enumerate(task.get("support", []))]
+        for path, ref in refs:
+            if ref not in ended:
+                continue
+            day, event = ended[ref]
+            hint = f"; giao cho đơn vị tiếp nhận '{event['successor']}'" if event.get("successor") else ""
+            problems.append(src.problem(path, f"đơn vị '{ref}' không còn từ ngày {day}, trước ngày ký kế hoạch{hint}"))
     return problems
 
 
