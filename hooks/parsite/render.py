@@ -19,8 +19,8 @@ from . import analysis, charts, clock, finder, fmt, progress
 from .calendars import calendar_path
 from .changes import Changes
 from .changes import none as no_changes
-from .feeds import feed_path
 from .currency import currency
+from .feeds import feed_path
 from .model import AGENCY_CHANGE_LABELS, UNIT_CHANGE_LABELS, Field, Plan, Site, Task, Unit
 from .reports import QuarterReport, quarter_reports
 
@@ -133,6 +133,7 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
 
     def task_timeline(task: Task) -> tuple[progress.Period, ...]:
         return progress.timeline(task, site.today)
+
     def plan_day(task: Task) -> date:
         """The day the task's plan was issued: units are named as they were then."""
         return _issued(site, task.plan_year)
