@@ -31,12 +31,34 @@ PAYLOAD = (
 # Paragraphs and items that are whole Markdown blocks if pasted: rule, heading, list, quote...
 BLOCKS = ["---", "# Tiêu đề giả", "1. mục giả", "- mục giả", "> trích dẫn giả", "===", "!!! danger"]
 
-# Values that are references, codes or dates: they keep their form (the schema checks them).
+# Values that are references, codes, dates or addresses: they keep their form (the schema checks them).
 NOT_FREE_TEXT = {
     "id", "lead", "support", "status", "date", "completed", "deadline", "document", "source",
-    "legal_basis", "cites", "unit",
+    "legal_basis", "cites", "unit", "successor", "url",
 }  # fmt: skip
-UNIT_KINDS = {"van-phong", "thanh-tra", "phong-chuyen-mon", "chi-cuc", "don-vi-su-nghiep"}
+# Codes chosen from a list: kinds of unit and of reorganisation (history `kind`).
+CODES = {
+    "van-phong", "thanh-tra", "phong-chuyen-mon", "chi-cuc", "don-vi-su-nghiep",
+    "doi-ten", "sap-nhap", "hop-nhat", "giai-the", "chuyen-giao",
+}  # fmt: skip
+
+# The site's identity and a renaming of the agency, added to the base data so that they are
+# poisoned too: the site name, description and footer line are printed by the theme on every
+# page, the agency's names in force on each date and the history note on the home page.
+SITE = {
+    "name": "Chỉ số CCHC – Ban QLKCN tỉnh Bình Minh",
+    "description": "Kết quả và kế hoạch cải thiện Chỉ số CCHC",
+    "copyright": "Ban Quản lý các khu công nghiệp tỉnh Bình Minh",
+}
+RENAMED = {
+    "date": "2025-03-01",
+    "kind": "doi-ten",
+    "document": "qd-12-2025",
+    "name": "Ban Quản lý khu kinh tế",
+    "short": "Ban QLKKT",
+    "header_name": "BAN QUẢN LÝ KHU KINH TẾ",
+    "note": "Ban tiếp tục thực hiện nhiệm vụ cải cách hành chính",
+}
 
 
 def poison(value: Any, key: str = "") -> Any:
@@ -45,7 +67,7 @@ def poison(value: Any, key: str = "") -> Any:
         return {k: poison(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [poison(v, key) for v in value]
-    if isinstance(value, str) and key not in NOT_FREE_TEXT and value not in UNIT_KINDS:
+    if isinstance(value, str) and key not in NOT_FREE_TEXT and value not in CODES:
         return f"{PAYLOAD} {value}"
     return value
 
@@ -59,7 +81,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
     root = tmp_path_factory.mktemp("hostile-browser")
     project = copy_project(root / "project", GOLDEN / "other-agency" / "data")
     for path in (project / "data").rglob("*.yml"):
-        data = poison(yaml.safe_load(path.read_text(encoding="utf-8")))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path.name == "agency.yml":
+            data["site"] = {**data.get("site", {}), **SITE}
+            data["agency"]["history"] = [RENAMED]
+        data = poison(data)
         if path.name == "plan.yml":
             data["number"] = PAYLOAD
             section = data["sections"][1]
@@ -173,5 +199,28 @@ def test_search_results_show_hostile_titles_as_text(hostile: tuple[str, Path], t
         collapse(t) for t in page.locator(".md-search-result__item h1, .md-search-result__item h2").all_text_contents()
     ]
     assert any(PAYLOAD in t for t in titles), titles
+    assert page.evaluate(INJECTED) == []
+    assert dialogs == []
+
+
+def test_site_identity_and_history_are_shown_literally(hostile: tuple[str, Path], tab: tuple[Page, list[str]]) -> None:
+    """Site name, description and footer come from data/agency.yml; the theme prints them raw."""
+    url, _ = hostile
+    page, dialogs = tab
+    name, description, copyright = (f"{PAYLOAD} {SITE[key]}" for key in ("name", "description", "copyright"))
+    for path in ("", "don-vi/phong-dau-tu/", "ke-hoach/2025/"):
+        page.goto(url + path)
+        assert collapse(page.title()).endswith(f" - {name}"), path
+        header = page.locator(".md-header__title .md-header__topic").first
+        assert collapse(header.text_content() or "") == name, path
+        assert collapse(page.locator('meta[name="description"]').get_attribute("content") or "") == description
+        assert copyright in collapse(page.locator(".md-copyright").text_content() or ""), path
+    page.goto(url)
+    home = collapse(page.locator(".md-content").text_content() or "")
+    assert f"{PAYLOAD} {RENAMED['name']}" in home  # who is responsible now
+    assert f"{PAYLOAD} {RENAMED['note']}" in home
+    page.goto(url + "don-vi/phong-dau-tu/")
+    unit = collapse(page.locator(".md-content").text_content() or "")
+    assert f"{PAYLOAD} Phòng Quản lý doanh nghiệp" in unit  # its former name, from its history
     assert page.evaluate(INJECTED) == []
     assert dialogs == []

@@ -23,7 +23,9 @@ BASE = GOLDEN / "other-agency" / "data"
 # (file, the line as it is, the part of it that is replaced by a messy value)
 PLACES = [
     ("agency.yml", "  name: Ban Quản lý các khu công nghiệp", "Ban Quản lý các khu công nghiệp"),
-    ("agency.yml", "    name: Phòng Quản lý đầu tư", "Phòng Quản lý đầu tư"),
+    ("agency.yml", "    name: Phòng Quản lý doanh nghiệp", "Phòng Quản lý doanh nghiệp"),
+    ("agency.yml", "        name: Phòng Quản lý đầu tư", "Phòng Quản lý đầu tư"),  # a renaming (unit history)
+    ("agency.yml", "  name: Chỉ số CCHC – Ban QLKCN tỉnh Bình Minh", "Chỉ số CCHC – Ban QLKCN tỉnh Bình Minh"),  # site
     ("agency.yml", "    short: VP", "VP"),
     ("agency.yml", "  - id: phong-dau-tu", "phong-dau-tu"),
     ("methodology.yml", "        name: Chính quyền số", "Chính quyền số"),
