@@ -215,6 +215,9 @@ def test_site_identity_and_history_are_shown_literally(hostile: tuple[str, Path]
         assert collapse(header.text_content() or "") == name, path
         assert collapse(page.locator('meta[name="description"]').get_attribute("content") or "") == description
         assert copyright in collapse(page.locator(".md-copyright").text_content() or ""), path
+        # Material's header makes tooltips of [title] with innerHTML: no data may be there.
+        titles = page.eval_on_selector_all(".md-header [title]", "els => els.map(e => e.title)")
+        assert [t for t in titles if "tukhoadocla" in t] == [], path
     page.goto(url)
     home = collapse(page.locator(".md-content").text_content() or "")
     assert f"{PAYLOAD} {RENAMED['name']}" in home  # who is responsible now
