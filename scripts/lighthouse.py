@@ -31,21 +31,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _gzip_server import serve_gzip
+from _serve import CHROMIUM, CHROMIUM_ARGS, serve
+from bench import ENV, project_with
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = "12.2.3"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = ["", "ke-hoach/2024/", "ket-qua/", "tra-cuu/"]
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_TODAY": "2025-06-30", "SOURCE_DATE_EPOCH": "1795892400"}
 TYPED = "cai cach thu tuc"
 
 
@@ -58,16 +49,6 @@ def build(project: Path, site: Path) -> None:
     result = subprocess.run(command, cwd=project, env=ENV, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         sys.exit(f"Xây dựng trang thất bại:\n{result.stderr}")
-
-
-def generated_project(folder: Path, tasks: int) -> Path:
-    """A copy of the project with generated data (`tasks` tasks)."""
-    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
-    for name in ("hooks", "docs"):
-        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-    gen = [sys.executable, str(ROOT / "scripts" / "gen_data.py"), str(folder / "data"), "--tasks", str(tasks)]
-    subprocess.run(gen, cwd=ROOT, env=ENV, check=True, capture_output=True)
-    return folder
 
 
 def lighthouse_cli() -> Path:
@@ -145,7 +126,7 @@ def finder_timing(site: Path, runs: int = 3) -> dict[str, object]:
     data_bytes = (site / "tra-cuu" / "nhiem-vu.json").stat().st_size
     loads, keys = [], []
     result: dict[str, object] = {}
-    with serve_gzip(site) as url, sync_playwright() as playwright:
+    with serve(site, precompressed=True) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(runs):
             page = browser.new_page(viewport={"width": 390, "height": 844})
@@ -186,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 3
             build(ROOT, folder / "site")
             scores = {}
-            with serve_gzip(folder / "site") as url:
+            with serve(folder / "site", precompressed=True) as url:
                 for page in args.pages.split(","):
                     scores[page or "/"] = lighthouse(cli, url + page, folder / "report.json")
                     s = scores[page or "/"]
@@ -197,8 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
             figures["pages"] = scores
         start = time.perf_counter()
-        (folder / "generated").mkdir()
-        project = generated_project(folder / "generated", args.tasks)
+        project = project_with(args.tasks, folder / "generated")
         build(project, folder / "generated-site")
         figures["generated_build_s"] = round(time.perf_counter() - start, 1)
         timing = finder_timing(folder / "generated-site")

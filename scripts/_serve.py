@@ -1,5 +1,9 @@
-"""Serve a built site on 127.0.0.1 the way the portal's server is configured (README):
-a request that accepts gzip gets the precompressed `.gz` file written by the build."""
+"""Serve a built site on 127.0.0.1, and the Chromium that browses it (tests and measurements).
+
+`serve(root)` answers as a plain static server; `serve(root, precompressed=True)` answers the
+way the portal's server is configured (README): a request that accepts gzip gets the `.gz`
+file the build wrote beside each text file.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+# Debian's Chromium (Playwright's own browser download does not work here), with the flags
+# that keep it from reaching the network.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
-class GzipStaticHandler(http.server.SimpleHTTPRequestHandler):
-    """SimpleHTTPRequestHandler that answers with `FILE.gz` (Content-Encoding: gzip) when it exists."""
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """SimpleHTTPRequestHandler without a log line per request."""
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+class GzipStaticHandler(QuietHandler):
+    """Answers with `FILE.gz` (Content-Encoding: gzip) when it exists and the client accepts gzip."""
 
     def send_head(self):  # type: ignore[no-untyped-def]
         path = self.translate_path(self.path)
@@ -38,9 +58,10 @@ class GzipStaticHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_gzip(root: Path) -> Iterator[str]:
-    """Serve `root` with its precompressed files on a free port of 127.0.0.1; yield the base URL."""
-    handler = functools.partial(GzipStaticHandler, directory=str(root))
+def serve(root: Path, *, precompressed: bool = False) -> Iterator[str]:
+    """Serve `root` on a free port of 127.0.0.1; yield the base URL."""
+    handler_class = GzipStaticHandler if precompressed else QuietHandler
+    handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
