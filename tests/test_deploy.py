@@ -373,6 +373,13 @@ def test_local_errors_are_printed_without_the_targets_path(tmp_path: Path) -> No
 # ---------------------------------------------------------------- publish
 
 
+def publish(project: Path, portal: Portal, **env: str) -> subprocess.CompletedProcess[str]:
+    """scripts/publish of `project` to `portal`, its test step skipped (this suite is that step)."""
+    command = ["bash", str(project / "scripts" / "publish")]
+    environ = {**portal.env, "PUBLISH_SKIP_TESTS": "1", **env}
+    return subprocess.run(command, capture_output=True, text=True, env=environ, check=False)
+
+
 def test_publish_deploys_nothing_when_the_data_is_broken(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     portal = Portal(tmp_path, "local")
@@ -380,10 +387,7 @@ def test_publish_deploys_nothing_when_the_data_is_broken(tmp_path: Path) -> None
     before = portal.releases()
     tasks = project / "data" / "plans" / "2024" / "tasks.yml"
     tasks.write_text(tasks.read_text(encoding="utf-8").replace("field: 6", "field: 9", 1), encoding="utf-8")
-    env = {**portal.env, "PUBLISH_SKIP_TESTS": "1"}
-    result = subprocess.run(
-        ["bash", str(project / "scripts" / "publish")], capture_output=True, text=True, env=env, check=False
-    )
+    result = publish(project, portal)
     assert result.returncode != 0
     assert "tasks[13].field: lĩnh vực 9 không có trong bộ chỉ số năm 2024" in result.stdout + result.stderr
     assert portal.releases() == before
@@ -393,10 +397,7 @@ def test_publish_deploys_nothing_when_the_data_is_broken(tmp_path: Path) -> None
 def test_publish_deploys_a_good_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     portal = Portal(tmp_path, "local")
-    env = {**portal.env, "PUBLISH_SKIP_TESTS": "1", "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        ["bash", str(project / "scripts" / "publish")], capture_output=True, text=True, env=env, check=False
-    )
+    result = publish(project, portal, NO_MKDOCS_2_WARNING="1")
     assert result.returncode == 0, result.stderr
     portal.assert_no_secret(result.stdout + result.stderr)
     plan = portal.root / "current" / "ke-hoach" / "2024" / "index.html"
@@ -406,10 +407,7 @@ def test_publish_deploys_a_good_build(tmp_path: Path) -> None:
 def test_publish_stops_on_a_bad_setting_before_building(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     portal = Portal(tmp_path, "remote")
-    env = {**portal.env, "PUBLISH_SKIP_TESTS": "1", "DEPLOY_KEEP": "0"}
-    result = subprocess.run(
-        ["bash", str(project / "scripts" / "publish")], capture_output=True, text=True, env=env, check=False
-    )
+    result = publish(project, portal, DEPLOY_KEEP="0")
     assert result.returncode == 2 and "DEPLOY_KEEP='0' không hợp lệ" in result.stderr
     assert "== build" not in result.stdout and portal.remote_calls() == []
     portal.assert_no_secret(result.stdout + result.stderr)

@@ -53,22 +53,23 @@ def _result_record(result: YearResult) -> dict[str, Any]:
     }
 
 
+def _task_record(task: Task, state: progress.TaskState) -> dict[str, Any]:
+    return {
+        "plan_year": task.plan_year,
+        "id": task.id,
+        "state": state.key,
+        "state_label": state.label,
+        "entries": [_entry_record(e) for e in task.progress],
+    }
+
+
 def snapshot(site: Site) -> dict[str, Any]:
     """What the data says on the build's day, in the form the next build compares with."""
     return {
         "format": FORMAT,
         "built": clock.build_time().isoformat(),
         "today": site.today.isoformat(),
-        "tasks": [
-            {
-                "plan_year": t.plan_year,
-                "id": t.id,
-                "state": progress.state(t, site.today).key,
-                "state_label": progress.state(t, site.today).label,
-                "entries": [_entry_record(e) for e in t.progress],
-            }
-            for t in site.tasks
-        ],
+        "tasks": [_task_record(t, progress.state(t, site.today)) for t in site.tasks],
         "results": [_result_record(r) for r in site.results],
     }
 

@@ -8,9 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
-from . import fmt
+from . import render
 from .load import Source
 from .problems import Problem
 
@@ -70,12 +68,5 @@ def emblem(agency_emblem: str | None, short_name: str, data_dir: Path) -> Emblem
         return Emblem(f"assets/bieu-trung{source.suffix.lower()}", source.read_bytes())
     letters = initials(short_name)
     size = {1: 34, 2: 28, 3: 21, 4: 16}[len(letters)]
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader(__package__, "templates"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # data is escaped explicitly with |html, as in every template
-        keep_trailing_newline=True,
-    )
-    env.filters["html"] = fmt.html
-    svg = env.get_template("emblem.svg.j2").render(initials=letters, size=size)
+    svg = render.environment().get_template("emblem.svg.j2").render(initials=letters, size=size)
     return Emblem("assets/bieu-trung.svg", svg.encode("utf-8"))

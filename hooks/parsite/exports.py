@@ -72,6 +72,7 @@ def task_record(task: Task, today: date) -> dict[str, Any]:
     """One task as a flat record with stable keys (tasks.json, CSV, Excel), as it stands `today`."""
     due = task.deadline.due
     finished = progress.finished(task, today)
+    status, state = progress.status(task, today), progress.state(task, today)
     return {
         "id": task.id,
         "plan_year": task.plan_year,
@@ -88,10 +89,10 @@ def task_record(task: Task, today: date) -> dict[str, Any]:
         "deadline_kind": task.deadline.kind,
         "due": due.isoformat() if due else None,
         "output": task.output,
-        "status": progress.status(task, today),
-        "status_label": fmt.STATUS_LABELS[progress.status(task, today)],
-        "state": progress.state(task, today).key,
-        "state_label": progress.state(task, today).label,
+        "status": status,
+        "status_label": fmt.STATUS_LABELS[status],
+        "state": state.key,
+        "state_label": state.label,
         "completed": finished.isoformat() if finished else None,
         "sample": task.sample,
         "anchor": task.anchor,

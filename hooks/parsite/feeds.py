@@ -118,6 +118,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
 
 def _entry(feed: ET.Element, site: Site, item: _Item, path: str, site_url: str | None) -> None:
     task, entry = item.task, item.entry
+    state = progress.state(task, entry.date)
     element = _sub(feed, "entry")
     _sub(element, "id", f"tag:{authority(site)},{task.plan_year}:{task.anchor}/{entry.date.isoformat()}/{item.number}")
     change = f" → {progress.LABELS[entry.status]}" if entry.status else ""
@@ -127,7 +128,7 @@ def _entry(feed: ET.Element, site: Site, item: _Item, path: str, site_url: str |
     author = _sub(element, "author")
     _sub(author, "name", entry.unit.name)
     _sub(element, "link", rel="alternate", type="text/html", href=_href(task_target(task), path, site_url))
-    _sub(element, "category", term=progress.state(task, entry.date).key, label=progress.state(task, entry.date).label)
+    _sub(element, "category", term=state.key, label=state.label)
     lines = [
         f"Nhiệm vụ {task.id} (Kế hoạch năm {task.plan_year}): {task.task}",
         f"Đơn vị chủ trì: {task.lead.name}",
@@ -138,7 +139,7 @@ def _entry(feed: ET.Element, site: Site, item: _Item, path: str, site_url: str |
         lines.append(f"Minh chứng: {entry.evidence}")
     if entry.note:
         lines.append(f"Ghi chú: {entry.note}")
-    lines.append(f"Trạng thái ngày {fmt.day(entry.date)}: {progress.state(task, entry.date).label}")
+    lines.append(f"Trạng thái ngày {fmt.day(entry.date)}: {state.label}")
     if task.sample:
         lines.append("Dữ liệu minh họa.")
     _sub(element, "content", "\n".join(lines), type="text")

@@ -284,7 +284,15 @@ class Task:
     @property
     def anchor(self) -> str:
         """HTML id of the task on its lead unit's page, unique across plans."""
-        return f"nv-{self.plan_year}-{self.id.lower().replace('.', '-')}"
+        return f"nv-{self.plan_year}-{task_slug(self.id)}"
+
+
+def task_slug(task_id: str) -> str:
+    """The part of a task's anchor (and calendar UID) its id gives: 'NV.01' → 'nv-01'.
+
+    Two ids of one plan with the same slug would share an address: the validator refuses them.
+    """
+    return task_id.lower().replace(".", "-")
 
 
 @dataclass(frozen=True)

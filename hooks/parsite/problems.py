@@ -57,6 +57,5 @@ def format_key_path(path: tuple[str | int, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            part = part if len(part) <= 40 else part[:40] + "…"
-            out += f".{part}" if out else part
+            out += f".{shorten(part)}" if out else shorten(part)
     return out

@@ -16,6 +16,7 @@ from typing import Any
 from .dates import parse_deadline, parse_iso
 from .fmt import number
 from .load import Source
+from .model import task_slug
 from .problems import Problem, shorten
 
 # Every published figure is rounded to 2 decimals, so each carries up to ±0,005.
@@ -68,11 +69,6 @@ def _unique(
         else:
             seen[key] = i
     return problems
-
-
-def task_key(task_id: str) -> str:
-    """What must differ between two task ids of a plan: the part of the anchor they give (model.Task.anchor)."""
-    return task_id.casefold().replace(".", "-")
 
 
 # Unit ids that would give a unit page or calendar the path of a page or feed of the site.
@@ -339,7 +335,7 @@ def _check_tasks(raw: RawData, src: Source, year: int | None) -> list[Problem]:
     if len(items) != len(src.data.get("tasks", []) if isinstance(src.data, dict) else []):
         return []  # positions would not match; the schema problems are enough
     with_ids = [t for t in items if isinstance(t.get("id"), str)]
-    problems = _unique(src, with_ids, ("tasks",), "mã nhiệm vụ", task_key) if len(with_ids) == len(items) else []
+    problems = _unique(src, with_ids, ("tasks",), "mã nhiệm vụ", task_slug) if len(with_ids) == len(items) else []
     units = {u["id"] for u in raw.agency.data["units"]} if raw.valid(raw.agency) else None
     version = methodology_for(raw, year) if year is not None else None
     fields = {f["id"] for f in version["fields"]} if version else None
