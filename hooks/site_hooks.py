@@ -27,17 +27,16 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from parsite import parallel
-from parsite.changes import Changes, compare, find_previous
 from parsite.clock import ClockError
-from parsite.compress import precompress
-from parsite.emblem import Emblem, emblem
-from parsite.exports import downloads, write_downloads
-from parsite.feeds import page_feeds
+from parsite.data_in.model import Site
 from parsite.fmt import html, slugify
-from parsite.guide import GUIDE, render_guide
-from parsite.model import Site
-from parsite.problems import DataError
-from parsite.render import (
+from parsite.outputs.changes import Changes, compare, find_previous
+from parsite.outputs.compress import precompress
+from parsite.outputs.emblem import Emblem, emblem
+from parsite.outputs.exports import downloads, write_downloads
+from parsite.outputs.feeds import page_feeds
+from parsite.outputs.guide import GUIDE, render_guide
+from parsite.outputs.render import (
     CHANGES,
     CHANGES_URL,
     build_stamp,
@@ -47,9 +46,10 @@ from parsite.render import (
     page_titles,
     rendered_pages,
 )
-from parsite.search import SearchConfigError, check_search_fields, write_index_as_utf8
+from parsite.outputs.search import SearchConfigError, check_search_fields, write_index_as_utf8
+from parsite.outputs.unused_assets import remove_unused
+from parsite.problems import DataError
 from parsite.site import load_site
-from parsite.unused_assets import remove_unused
 
 log = logging.getLogger("mkdocs.plugins.parsite")
 

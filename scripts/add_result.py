@@ -14,7 +14,7 @@ import sys
 
 from _core import DATA, ROOT
 from parsite.problems import DataError
-from parsite.results_entry import ResultExists, add_result, result_text
+from parsite.tools.results_entry import ResultExists, add_result, result_text
 
 
 def number(text: str) -> float | None:

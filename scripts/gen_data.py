@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from _core import DATA
-from parsite.yamlout import quote, schema_line
+from parsite.tools.yamlout import quote, schema_line
 
 WORDS = (  # noqa: SIM905  (a sentence of vocabulary reads better than a list of 100 strings)
     "cải cách hành chính thủ tục công khai minh bạch giải quyết hồ sơ trực tuyến toàn trình "

@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from parsite.changes import compare, find_previous  # noqa: E402  (after the path set-up above)
-from parsite.exports import downloads, write_downloads  # noqa: E402
+from parsite.outputs.changes import compare, find_previous  # noqa: E402  (after the path set-up above)
+from parsite.outputs.exports import downloads, write_downloads  # noqa: E402
+from parsite.outputs.render import html_titles, nav, page_titles, render_pages, with_title  # noqa: E402
 from parsite.problems import DataError  # noqa: E402
-from parsite.render import html_titles, nav, page_titles, render_pages, with_title  # noqa: E402
 from parsite.site import load_site  # noqa: E402
 
 

@@ -17,11 +17,11 @@ import tempfile
 from pathlib import Path
 
 from _core import DATA
-from parsite.appendix_import import AppendixError, import_rows, read_rows
-from parsite.model import Site
+from parsite.data_in.model import Site
 from parsite.problems import DataError
 from parsite.site import load_site
-from parsite.yamlout import render, schema_line
+from parsite.tools.appendix_import import AppendixError, import_rows, read_rows
+from parsite.tools.yamlout import render, schema_line
 
 
 def units_and_fields(year: int) -> Site:

@@ -4,7 +4,7 @@ scripts/migrate-status                           # every data/plans/*/tasks.yml,
 scripts/migrate-status data/plans/2024/tasks.yml
 scripts/migrate-status --undated 2024-12-31      # day to use for a status with no dated record
 
-The rules are in hooks/parsite/status_migration.py. A status that no dated record supports is
+The rules are in hooks/parsite/tools/status_migration.py. A status that no dated record supports is
 left in place (the build keeps refusing it) and listed, unless --undated gives a day; that day
 is then written in the file with a comment saying it was chosen at migration.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from _core import DATA
 from parsite.dates import parse_iso
-from parsite.status_migration import migrate_text
+from parsite.tools.status_migration import migrate_text
 
 
 def main(argv: list[str] | None = None) -> int:

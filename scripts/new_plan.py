@@ -15,8 +15,8 @@ import sys
 
 from _core import DATA, ROOT
 from parsite.problems import DataError
-from parsite.scaffold import ScaffoldError, new_plan_files
 from parsite.site import load_site
+from parsite.tools.scaffold import ScaffoldError, new_plan_files
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from helpers import GOLDEN, ROOT
-from parsite.analysis import gaps, target_outcome
-from parsite.render import render_pages
+from parsite.data_in.analysis import gaps, target_outcome
+from parsite.outputs.render import render_pages
 from parsite.site import load_site
 
 SVG = "{http://www.w3.org/2000/svg}"

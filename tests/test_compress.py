@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import brotli
-from parsite.compress import precompress, text_files
-from parsite.unused_assets import lunr_files_needed
+from parsite.outputs.compress import precompress, text_files
+from parsite.outputs.unused_assets import lunr_files_needed
 
 
 def test_every_text_file_has_valid_gzip_and_brotli_copies(built_site: Path) -> None:

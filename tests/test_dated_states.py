@@ -10,11 +10,11 @@ from pathlib import Path
 import feedparser
 import pytest
 from helpers import GOLDEN, ROOT
-from parsite import feeds
-from parsite.changes import Previous, compare, find_previous, snapshot
-from parsite.progress import finished, state, status, timeline
+from parsite.data_in.progress import finished, state, status, timeline
+from parsite.outputs import feeds
+from parsite.outputs.changes import Previous, compare, find_previous, snapshot
 from parsite.site import load_site
-from parsite.status_migration import migrate_text
+from parsite.tools.status_migration import migrate_text
 
 OTHER = GOLDEN / "other-agency" / "data"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import ROOT, copy_project, mkdocs_build
-from parsite.guide import render_guide
+from parsite.outputs.guide import render_guide
 from parsite.site import load_site
 
 GUIDE = ROOT / "docs" / "huong-dan.md"

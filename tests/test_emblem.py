@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from helpers import GOLDEN, copy_project, mkdocs_build
-from parsite.emblem import emblem, initials
+from parsite.outputs.emblem import emblem, initials
 from parsite.problems import DataError
 from parsite.site import load_site
 

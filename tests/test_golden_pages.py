@@ -19,7 +19,7 @@ import yaml
 from helpers import GOLDEN, ROOT
 from mkdocs.utils import meta
 from parsite.fmt import html
-from parsite.render import nav, page_titles, render_pages
+from parsite.outputs.render import nav, page_titles, render_pages
 from parsite.site import load_site
 
 TODAY = date(2025, 12, 31)  # pinned: overdue states and reports depend on "today"

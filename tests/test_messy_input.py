@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from helpers import GOLDEN
-from parsite.exports import downloads, write_downloads
+from parsite.outputs.exports import downloads, write_downloads
+from parsite.outputs.render import page_titles, render_pages
 from parsite.problems import DataError
-from parsite.render import page_titles, render_pages
 from parsite.site import load_site
 
 BASE = GOLDEN / "other-agency" / "data"

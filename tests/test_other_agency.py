@@ -24,10 +24,10 @@ import pytest
 import yaml
 from helpers import GOLDEN, ROOT, article_text, copy_project, mkdocs_build
 from parsite.fmt import fold
+from parsite.outputs.render import render_pages
 from parsite.problems import DataError
-from parsite.render import render_pages
-from parsite.scaffold import new_plan_files
 from parsite.site import load_site
+from parsite.tools.scaffold import new_plan_files
 
 DATA = GOLDEN / "reorganised-agency" / "data"
 TODAY = "2026-02-15"  # the 2025 plan has ended, its year's result is not yet entered

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 from helpers import ROOT, article_text, mkdocs_build
-from parsite.progress import state, summary
-from parsite.reports import quarter_report
+from parsite.data_in.progress import state, summary
+from parsite.outputs.reports import quarter_report
 from parsite.site import load_site
 
 
@@ -62,7 +62,7 @@ def test_quarter_report_lists_work_and_delays(site) -> None:
 
 
 def test_report_docx_reads_back(site) -> None:
-    from parsite.report_docx import report_docx
+    from parsite.outputs.report_docx import report_docx
 
     report = quarter_report(site, site.current_plan, 3)
     doc = Document(io.BytesIO(report_docx(site.agency, report)))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from . import clock, parallel, schema, validate
-from .assemble import assemble
-from .emblem import check_emblem
-from .load import Source, load_file
-from .model import Site
+from . import clock, parallel
+from .data_in import schema, validate
+from .data_in.assemble import assemble
+from .data_in.load import Source, load_file
+from .data_in.model import Site
+from .outputs.emblem import check_emblem
 from .problems import DataError, Problem
 
 # Fixed files under data/, with the schema each one follows.

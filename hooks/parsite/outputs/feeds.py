@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from xml.etree import ElementTree as ET
 
-from . import clock, fmt, progress
-from .model import ProgressEntry, Site, Task, Unit
+from .. import clock, fmt
+from ..data_in import progress
+from ..data_in.model import ProgressEntry, Site, Task, Unit
 
 # At the site's root, not in a folder: Material reads every <link rel="alternate"> of a page as
 # a translation and fetches "sitemap.xml" beside it; beside a root file that is MkDocs's own

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from .dates import parse_deadline
-from .fmt import fold
-from .model import Site, Unit
+from ..data_in.model import Site, Unit
+from ..dates import parse_deadline
+from ..fmt import fold
 from .scaffold import TaskDraft
 
 # Column → header texts it may have (folded, lowercase).

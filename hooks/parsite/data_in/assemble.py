@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .dates import parse_deadline, parse_iso
+from ..dates import parse_deadline, parse_iso
 from .model import (
     AGENCY_NAME_KEYS,
     Agency,

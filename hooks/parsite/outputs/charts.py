@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import fmt
-from .model import Site, YearResult
+from .. import fmt
+from ..data_in.model import Site, YearResult
 
 WIDTH = 640
 # The same charts drawn for phones: about as wide in units as in pixels on a 390 px screen,

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import jinja2
 
-from .fmt import number
+from ..fmt import number
 
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
 
 def quote(value: object) -> str:
@@ -36,7 +36,7 @@ def schema_line(target: Path, schema: str) -> str:
 
 def render(template: str, **context: object) -> str:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader(__package__, "templates/yaml"),
+        loader=jinja2.PackageLoader("parsite", "templates/yaml"),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # YAML output; values go through |q
         trim_blocks=True,

@@ -16,9 +16,9 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 
-from . import fmt
-from .model import Agency
-from .progress import BUCKETS
+from .. import fmt
+from ..data_in.model import Agency
+from ..data_in.progress import BUCKETS
 from .reports import Group, QuarterReport
 
 FONT = "Times New Roman"

@@ -13,11 +13,11 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
-from .dates import parse_deadline, parse_iso
-from .fmt import number
+from ..dates import parse_deadline, parse_iso
+from ..fmt import number
+from ..problems import Problem, shorten
 from .load import Source
 from .model import task_slug
-from .problems import Problem, shorten
 
 # Every published figure is rounded to 2 decimals, so each carries up to ±0,005.
 # A total compared with the sum of n rounded field points may differ by (n + 1) × 0,005:

@@ -20,11 +20,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import clock, finder, fmt, progress
+from .. import clock, fmt
+from ..data_in import progress
+from ..data_in.model import Site, Task
+from . import finder
 from .calendars import calendar_files, calendar_paths
 from .changes import SNAPSHOT, snapshot_bytes
 from .feeds import feed_files, feed_paths
-from .model import Site, Task
 from .render import FINDER, field_path, html_link, unit_path
 from .reports import QuarterReport, quarter_reports
 from .zipfix import fixed_zip
@@ -237,7 +239,7 @@ def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[],
         f"{FOLDER}/scores.json": lambda: _json(scores_json(site)),
         f"{FOLDER}/scores.csv": lambda: _csv(SCORE_COLUMNS, scores()),
     }
-    schemas = resources.files(__package__).joinpath("schemas")
+    schemas = resources.files("parsite").joinpath("schemas")
     for schema in sorted(schemas.iterdir(), key=lambda p: p.name):
         files[f"{FOLDER}/schemas/{schema.name}"] = schema.read_bytes
     files[finder.DATA] = lambda: finder.finder_json(site, site.today, _finder_links(site))

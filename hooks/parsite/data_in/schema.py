@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
+from ..problems import Problem, shorten
 from .load import Source
-from .problems import Problem, shorten
 
 # The patterns of the schemas' texts: ONE_LINE for names and titles (something besides
 # spaces, no line break: Python's `$` alone would allow a final one), NOT_BLANK for prose.
@@ -45,7 +45,7 @@ _TYPE_NAMES = {
 @cache
 def schema(name: str) -> dict[str, Any]:
     """The JSON Schema named `name` (e.g. 'tasks')."""
-    text = resources.files(__package__).joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
+    text = resources.files("parsite").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
     return json.loads(text)
 
 

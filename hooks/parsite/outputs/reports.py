@@ -11,9 +11,10 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from . import clock, fmt, progress
-from .dates import Deadline
-from .model import Field, Plan, ProgressEntry, Site, Task, Unit
+from .. import clock, fmt
+from ..data_in import progress
+from ..data_in.model import Field, Plan, ProgressEntry, Site, Task, Unit
+from ..dates import Deadline
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..data_in.load import Source
+from ..problems import Problem
 from . import render
-from .load import Source
-from .problems import Problem
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # An SVG opened on its own runs its scripts on the site's address: refuse anything active.

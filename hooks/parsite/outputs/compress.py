@@ -12,7 +12,7 @@ import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import parallel
+from .. import parallel
 
 try:  # pinned in requirements.txt; without it the site still gets its .gz files
     import brotli

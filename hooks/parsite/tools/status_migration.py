@@ -27,7 +27,7 @@ from datetime import date
 
 import yaml
 
-from .dates import parse_iso
+from ..dates import parse_iso
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -10,8 +10,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .problems import DataError
-from .site import load_site
+from ..problems import DataError
+from ..site import load_site
 from .yamlout import render, schema_line
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import jinja2
 
-from . import fmt
-from .model import Site
-from .yamlout import quote
+from .. import fmt
+from ..data_in.model import Site
+from ..tools.yamlout import quote
 
 GUIDE = "huong-dan.md"
 

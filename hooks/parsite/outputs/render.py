@@ -1,4 +1,4 @@
-"""Site model → Markdown pages, from the Jinja templates beside this module.
+"""Site model → Markdown pages, from the Jinja templates in `parsite/templates/`.
 
 Pages are returned as a mapping of docs-relative path → Markdown; the MkDocs hook adds
 them as virtual files and `scripts/generate.py` writes them to a folder.
@@ -15,13 +15,15 @@ from typing import Any, NamedTuple
 import jinja2
 import yaml
 
-from . import analysis, charts, clock, finder, fmt, progress
+from .. import clock, fmt
+from ..data_in import analysis, progress
+from ..data_in.currency import currency
+from ..data_in.model import AGENCY_CHANGE_LABELS, UNIT_CHANGE_LABELS, Field, Plan, Site, Task, Unit
+from . import charts, finder
 from .calendars import calendar_path
 from .changes import Changes
 from .changes import none as no_changes
-from .currency import currency
 from .feeds import feed_path
-from .model import AGENCY_CHANGE_LABELS, UNIT_CHANGE_LABELS, Field, Plan, Site, Task, Unit
 from .reports import QuarterReport, quarter_reports
 
 HOME = "index.md"
@@ -60,7 +62,7 @@ def build_stamp() -> str:
 def environment() -> jinja2.Environment:
     """The Jinja environment: Markdown output, strict about missing values."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader(__package__, "templates"),
+        loader=jinja2.PackageLoader("parsite", "templates"),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # output is Markdown; data is escaped explicitly with |md or |html
         trim_blocks=True,
@@ -121,7 +123,7 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
     def html_url(target: str, anchor: str = "") -> str:
         return html_link(path, target, anchor)
 
-    # Pages show where tasks stand today; every answer comes from parsite.progress (one clock).
+    # Pages show where tasks stand today; every answer comes from parsite.data_in.progress (one clock).
     def task_state(task: Task, as_of: date | None = None) -> progress.TaskState:
         return progress.state(task, as_of or site.today)
 

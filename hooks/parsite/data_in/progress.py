@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .fmt import STATUS_LABELS
+from ..fmt import STATUS_LABELS
 from .model import ProgressEntry, Task
 
 # The four statuses editors type, and the two computed from the dates.

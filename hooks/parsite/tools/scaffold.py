@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fmt
-from .analysis import result_gaps
-from .assemble import applicable_methodology
-from .model import Site
+from .. import fmt
+from ..data_in.analysis import result_gaps
+from ..data_in.assemble import applicable_methodology
+from ..data_in.model import Site
 from .yamlout import render, schema_line
 
 

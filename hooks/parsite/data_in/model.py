@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from .dates import Deadline
+from ..dates import Deadline
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class Agency:
     place: str
     ranked_group: str
     units: tuple[Unit, ...]
-    emblem: str | None = None  # biểu trưng: a PNG/SVG file under data/ (parsite.emblem)
+    emblem: str | None = None  # biểu trưng: a PNG/SVG file under data/ (parsite.outputs.emblem)
     history: tuple[AgencyEvent, ...] = ()
     origin: tuple[tuple[str, str], ...] = ()
 
@@ -278,7 +278,7 @@ class Task:
     progress: tuple[ProgressEntry, ...] = ()  # oldest first
     completed: date | None = None  # `completed:` as written: a change to hoan-thanh on that day
     # Every dated change of state, oldest first (same day: in the order written, `completed` last).
-    # Where the task stands on a day is worked out from these by parsite.progress, nowhere else.
+    # Where the task stands on a day is worked out from these by parsite.data_in.progress, nowhere else.
     changes: tuple[StatusChange, ...] = ()
 
     @property

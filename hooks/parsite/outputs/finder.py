@@ -15,8 +15,9 @@ import re
 from collections import defaultdict
 from datetime import date
 
-from . import fmt, progress
-from .model import Site, Task
+from .. import fmt
+from ..data_in import progress
+from ..data_in.model import Site, Task
 
 PAGE = 50  # rows in the table at a time (server-rendered, then per "Hiện thêm"): layout is the cost
 DATA = "tra-cuu/nhiem-vu.json"

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from . import clock, fmt, progress
-from .model import Site, Task, Unit
+from .. import clock, fmt
+from ..data_in import progress
+from ..data_in.model import Site, Task, Unit
 
 if TYPE_CHECKING:
     from icalendar import Event

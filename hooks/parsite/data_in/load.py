@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem, format_key_path, shorten
+from ..problems import Problem, format_key_path, shorten
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

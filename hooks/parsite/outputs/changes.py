@@ -25,8 +25,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import clock, fmt, progress
-from .model import ProgressEntry, Site, Task, YearResult
+from .. import clock, fmt
+from ..data_in import progress
+from ..data_in.model import ProgressEntry, Site, Task, YearResult
 
 SNAPSHOT = "du-lieu/snapshot.json"
 FORMAT = "parsite-snapshot/1"
