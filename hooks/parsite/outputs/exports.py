@@ -27,6 +27,7 @@ from . import finder
 from .calendars import calendar_files, calendar_paths
 from .changes import SNAPSHOT, snapshot_bytes
 from .feeds import feed_files, feed_paths
+from .progress_workbook import workbook_bytes, workbook_path, workbook_units
 from .render import FINDER, field_path, html_link, unit_path
 from .reports import QuarterReport, quarter_reports
 from .zipfix import fixed_zip
@@ -249,6 +250,8 @@ def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[],
     for path in feed_paths(site):
         files[path] = lambda path=path: feeds()[path]
     files[SNAPSHOT] = lambda: snapshot_bytes(site)
+    for unit in workbook_units(site):
+        files[workbook_path(unit)] = lambda unit=unit: workbook_bytes(site, unit)
     for report in quarter_reports(site):
         files[f"bao-cao/{report.slug}.docx"] = lambda report=report: _docx(site, report)
     return files

@@ -24,6 +24,7 @@ from .calendars import calendar_path
 from .changes import Changes
 from .changes import none as no_changes
 from .feeds import feed_path
+from .progress_workbook import workbook_path
 from .reports import QuarterReport, quarter_reports
 
 HOME = "index.md"
@@ -155,6 +156,7 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         unit_path=unit_path,
         field_path=field_path,
         calendar_path=calendar_path,
+        workbook_path=workbook_path,
         report_path=report_path,
         RESULTS=RESULTS,
         UNITS=UNITS,

@@ -1,0 +1,335 @@
+"""Bảng tính báo cáo tiến độ: one Excel workbook per unit for its quarterly progress report.
+
+Units do not edit YAML: each quarter the monitoring office sends every unit its workbook,
+the unit fills in what it did, and `scripts/import-progress` (parsite.tools.progress_import) reads
+the answers back into tasks.yml. One row per task the unit leads, newest plan first: the
+task's facts as they stand today (read-only, grey), then the columns of a new progress entry
+(yellow, unlocked), with a drop-down list for the state and date validation. A first sheet
+explains it in Vietnamese and carries the unit's id, which the import reads back.
+
+The column headers are the contract with the import: it finds columns by these titles
+(with or without diacritics), wherever a spreadsheet program moved them.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from .. import clock, fmt
+from ..data_in import progress
+from ..data_in.model import Plan, Site, Task, Unit
+from .zipfix import fixed_zip
+
+FOLDER = "bao-cao-tien-do"
+GUIDE_SHEET = "Hướng dẫn"
+SHEET = "Tiến độ"
+UNIT_LABEL = "Mã đơn vị"  # the import finds the unit's id in the cell right of this label
+EXTRA_ROWS = 5  # blank rows for a second entry on a task: id and year typed, not locked
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: float
+    editable: bool
+    help: str  # said on the guide sheet and as the cell's input message
+
+
+COLUMNS = (
+    Column("id", "Mã nhiệm vụ", 10, False, "mã của nhiệm vụ trong phụ lục kế hoạch"),
+    Column("year", "Năm kế hoạch", 8, False, "năm của kế hoạch giao nhiệm vụ"),
+    Column("task", "Nội dung nhiệm vụ", 34, False, "nhiệm vụ được giao"),
+    Column("deadline", "Thời hạn", 12, False, "thời hạn hoàn thành"),
+    Column("state", "Trạng thái hiện tại", 15, False, "trạng thái đang công bố trên trang"),
+    Column("last", "Tiến độ ghi gần nhất", 28, False, "mục tiến độ gần nhất đã được ghi nhận"),
+    Column("date", "Ngày", 12, True, "ngày thực hiện hoặc ngày báo cáo, dạng ngày/tháng/năm, ví dụ 06/02/2024"),
+    Column("text", "Nội dung đã thực hiện", 36, True, "việc đã làm, kết quả đạt được (bắt buộc khi báo cáo)"),
+    Column("evidence", "Minh chứng", 20, True, "số, ngày văn bản hoặc đường dẫn"),
+    Column("note", "Khó khăn, vướng mắc, lý do chậm", 22, True, "nếu có"),
+    Column("status", "Trạng thái mới", 16, True, "chọn trong danh sách; để trống nếu trạng thái không đổi"),
+    Column(
+        "completed",
+        "Ngày hoàn thành",
+        12,
+        True,
+        "chỉ khi trạng thái mới là Hoàn thành và ngày hoàn thành trước ngày ở cột Ngày",
+    ),
+)
+HEADER_ROW = 2  # row 1 groups the columns: what the office wrote, what the unit writes
+FIRST_ROW = HEADER_ROW + 1
+# The states a unit may choose, as labels; "quá hạn" is computed from the deadline, not chosen.
+STATE_CHOICES = ("dang-thuc-hien", "hoan-thanh", "tam-dung", "chua-trien-khai")
+
+GREY = "F2F2F2"
+YELLOW = "FFF8DC"
+
+
+def workbook_path(unit: Unit) -> str:
+    """Docs-relative path of the unit's workbook (the file name says whose it is)."""
+    return f"{FOLDER}/tien-do-{unit.id}.xlsx"
+
+
+def workbook_units(site: Site) -> list[Unit]:
+    """Units that lead at least one task: each gets a workbook."""
+    leads = {t.lead.id for t in site.tasks}
+    return [u for u in site.agency.units if u.id in leads]
+
+
+def workbook_tasks(site: Site, unit: Unit) -> list[Task]:
+    """The unit's tasks in the order of the workbook: newest plan first, then as in the plan."""
+    return [t for plan in reversed(site.plans) for t in plan.tasks if t.lead.id == unit.id]
+
+
+def earliest_day(plan: Plan) -> date:
+    """The first day an entry of the plan may carry: the plan year's first day, or the signing
+    day when the plan was signed before its year began."""
+    return min(plan.issued, date(plan.year, 1, 1))
+
+
+def last_entry(task: Task, today: date) -> str:
+    entries = progress.log_until(task, today)
+    if not entries:
+        return "Chưa có"
+    entry = entries[-1]
+    return f"{fmt.day(entry.date)}: {entry.text}"
+
+
+def _header_text(text: str) -> str:
+    """Text for a printed page header: '&' starts a code there, and Excel keeps 255 characters."""
+    text = text.replace("&", "&&")
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def workbook_bytes(site: Site, unit: Unit) -> bytes:
+    """The unit's workbook, the same bytes for the same data and day."""
+    # openpyxl is imported here, as in exports: only the process that makes downloads needs it.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    tasks = workbook_tasks(site, unit)
+    _guide_sheet(book.active, site, unit, tasks)
+    _progress_sheet(book.create_sheet(SHEET), site, unit, tasks)
+    book.active = 0
+    book.properties.creator = site.agency.short
+    book.properties.title = f"Báo cáo tiến độ – {unit.name}"[:250]
+    out = io.BytesIO()
+    book.save(out)
+    # Stamped with today's first moment: the content depends on the day (the states shown),
+    # not on the time of the build, so every build of the same data on a day gives the same file.
+    return fixed_zip(out.getvalue(), datetime.combine(site.today, time(), clock.VIETNAM))
+
+
+def _text_cell(sheet, row: int, column: int, value: str | int | date | None):  # type: ignore[no-untyped-def]
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # a task that starts with '=' is text, never a formula
+    return cell
+
+
+def _guide_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.title = GUIDE_SHEET
+    labels = ", ".join(fmt.STATUS_LABELS[key] for key in STATE_CHOICES)
+    years = sorted({t.plan_year for t in tasks}, reverse=True)
+    plans = "; ".join(p.short_title for p in site.plans if p.year in years) or "chưa có"
+    editable = [c for c in COLUMNS if c.editable]
+    fixed = [c for c in COLUMNS if not c.editable]
+    letter = {c.key: chr(ord("A") + i) for i, c in enumerate(COLUMNS)}
+    lines: list[tuple[str, str | None]] = [
+        ("BẢNG BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ CẢI THIỆN CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", None),
+        ("", None),
+        ("Cơ quan", site.agency.name),
+        ("Đơn vị", unit.name),
+        (UNIT_LABEL, unit.id),
+        ("Kế hoạch", plans),
+        ("Số nhiệm vụ chủ trì", str(len(tasks))),
+        ("Trạng thái tính đến ngày", fmt.day(site.today)),
+        ("", None),
+        ("Cách điền", None),
+        (
+            "1.",
+            f'Mở trang "{SHEET}": mỗi dòng là một nhiệm vụ đơn vị chủ trì. Các cột '
+            f"{letter[fixed[0].key]}–{letter[fixed[-1].key]} (nền xám) là thông tin của nhiệm vụ, "
+            "không sửa được.",
+        ),
+        (
+            "2.",
+            f"Nhiệm vụ nào có việc mới trong kỳ báo cáo thì điền các cột "
+            f"{letter[editable[0].key]}–{letter[editable[-1].key]} (nền vàng) trên dòng của nhiệm vụ đó. "
+            "Nhiệm vụ không có gì mới thì để trống.",
+        ),
+        *((f"   {c.title}", c.help[0].upper() + c.help[1:] + ".") for c in editable),
+        (
+            "3.",
+            f'Trạng thái mới chọn một trong: {labels}. "Quá hạn" được tính tự động từ thời hạn, không cần chọn.',
+        ),
+        (
+            "4.",
+            f"Ngày ghi dạng ngày/tháng/năm, ví dụ {fmt.day(site.today)}; không ghi ngày sau ngày gửi báo cáo.",
+        ),
+        (
+            "5.",
+            f"Một nhiệm vụ có hai việc cần báo cáo riêng: dùng các dòng trống cuối bảng, ghi mã nhiệm vụ "
+            f"và năm kế hoạch (cột {letter['id']}, {letter['year']}) rồi điền như trên.",
+        ),
+        (
+            "6.",
+            f"Lưu tệp dạng Excel (.xlsx) và gửi lại cho bộ phận theo dõi kế hoạch. Không đổi tên, không xóa "
+            f'trang "{GUIDE_SHEET}" (ô {UNIT_LABEL} cho biết báo cáo của đơn vị nào).',
+        ),
+        (
+            "",
+            "Các mục được nhập vào trang công khai đúng như đơn vị ghi; mục trùng với mục đã nhập trước đó "
+            "được bỏ qua, dòng chưa đúng được báo lại kèm số dòng.",
+        ),
+    ]
+    bold = Font(bold=True)
+    for index, (label, value) in enumerate(lines, start=1):
+        first = _text_cell(sheet, index, 1, label)
+        if value is None and label:
+            first.font = Font(bold=True, size=13 if index == 1 else 11)
+        elif label and not label.startswith((" ", "1", "2", "3", "4", "5", "6")):
+            first.font = bold
+        if value is not None:
+            second = _text_cell(sheet, index, 2, value)
+            second.alignment = Alignment(wrap_text=True, vertical="top")
+        first.alignment = Alignment(vertical="top", wrap_text=index > 1)
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 95
+    sheet.protection.sheet = True  # no password: it guards against slips, not people
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    thin = Side(style="thin", color="A6A6A6")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    grey, yellow = (PatternFill("solid", fgColor=c) for c in (GREY, YELLOW))
+    top = Alignment(vertical="top", wrap_text=True)
+    last_col = len(COLUMNS)
+    first_edit = next(i for i, c in enumerate(COLUMNS, start=1) if c.editable)
+
+    # Row 1: which columns are the plan's, which the unit's.
+    _text_cell(sheet, 1, 1, "THÔNG TIN NHIỆM VỤ (không sửa)")
+    _text_cell(sheet, 1, first_edit, "BÁO CÁO TIẾN ĐỘ MỚI (đơn vị điền)")
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=first_edit - 1)
+    sheet.merge_cells(start_row=1, start_column=first_edit, end_row=1, end_column=last_col)
+    for index, column in enumerate(COLUMNS, start=1):
+        group = sheet.cell(row=1, column=index)
+        group.font = Font(bold=True)
+        group.fill = yellow if column.editable else grey
+        group.alignment = Alignment(horizontal="center")
+        head = _text_cell(sheet, HEADER_ROW, index, column.title)
+        head.font = Font(bold=True)
+        head.fill = yellow if column.editable else grey
+        head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        head.border = border
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+
+    rows: list[dict[str, str | int | None]] = [
+        {
+            "id": t.id,
+            "year": t.plan_year,
+            "task": t.task,
+            "deadline": fmt.deadline(t.deadline),
+            "state": progress.state(t, site.today).label,
+            "last": last_entry(t, site.today),
+        }
+        for t in tasks
+    ]
+    newest = tasks[0].plan_year if tasks else site.today.year
+    rows += [{"year": newest} for _ in range(EXTRA_ROWS)]
+    last_row = FIRST_ROW + len(rows) - 1
+    for offset, values in enumerate(rows):
+        row = FIRST_ROW + offset
+        extra = offset >= len(tasks)
+        for index, column in enumerate(COLUMNS, start=1):
+            cell = _text_cell(sheet, row, index, values.get(column.key))
+            cell.border = border
+            cell.alignment = top
+            open_cell = column.editable or (extra and column.key in ("id", "year"))
+            cell.fill = yellow if open_cell else grey
+            if open_cell:
+                cell.protection = Protection(locked=False)
+            if column.key in ("date", "completed"):
+                cell.number_format = DATE_FORMAT
+
+    letters = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    # The state: a list of the labels (an inline list: short, no hidden sheet to lose).
+    states = DataValidation(
+        type="list",
+        formula1='"' + ",".join(fmt.STATUS_LABELS[k] for k in STATE_CHOICES) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle="Trạng thái không có trong danh sách",
+        error="Chọn trạng thái trong danh sách, hoặc để trống nếu trạng thái không đổi.",
+        showInputMessage=True,
+        promptTitle="Trạng thái mới",
+        prompt="Chọn trong danh sách; để trống nếu không đổi. Quá hạn được tính tự động.",
+    )
+    states.add(f"{letters['status']}{FIRST_ROW}:{letters['status']}{last_row}")
+    sheet.add_data_validation(states)
+    # Dates: from the plan's first day to today. A warning, not a stop: a date typed as text in
+    # Vietnamese form (06/02/2024) on a computer set to another language is still read by the import.
+    by_year: dict[int, list[int]] = {}
+    for offset, values in enumerate(rows):
+        by_year.setdefault(int(values["year"] or newest), []).append(FIRST_ROW + offset)
+    plans = {p.year: p for p in site.plans}
+    for year, numbers in sorted(by_year.items()):
+        start = earliest_day(plans[year]) if year in plans else date(year, 1, 1)
+        dates = DataValidation(
+            type="date",
+            operator="between",
+            formula1=f"DATE({start.year},{start.month},{start.day})",
+            formula2="TODAY()",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle="Ngày chưa đúng",
+            error=f"Ghi ngày dạng ngày/tháng/năm, từ {fmt.day(start)} đến hôm nay.",
+            showInputMessage=True,
+            promptTitle="Ngày",
+            prompt="Dạng ngày/tháng/năm, ví dụ 06/02/2024.",
+        )
+        for number in numbers:
+            dates.add(f"{letters['date']}{number}")
+            dates.add(f"{letters['completed']}{number}")
+        sheet.add_data_validation(dates)
+
+    sheet.freeze_panes = f"{letters['task']}{FIRST_ROW}"  # header rows and the task's id stay in view
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_col)}{last_row}"
+    sheet.row_dimensions[HEADER_ROW].height = 32
+    # Locked cells keep the office's columns as sent; resizing, filtering and sorting stay allowed.
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    sheet.protection.formatCells = False
+    sheet.protection.autoFilter = False
+    sheet.protection.sort = False
+    # Printing: A4 landscape, as wide as the page, the header rows on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.print_title_rows = f"1:{HEADER_ROW}"
+    sheet.print_options.horizontalCentered = True
+    sheet.oddHeader.center.text = _header_text(f"Báo cáo tiến độ – {unit.name}")
+    sheet.oddFooter.center.text = "Trang &P/&N"

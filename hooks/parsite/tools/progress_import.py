@@ -1,0 +1,556 @@
+"""`scripts/import-progress`: the units' filled progress workbooks back into tasks.yml.
+
+Each workbook (parsite.outputs.progress_workbook) belongs to one unit, named on its guide sheet. Every
+filled row becomes a dated progress entry of the task it names, in the form editors write by
+hand (`- date:`, `text`, `evidence`, `note`, `status` when the state changes; `completed:` on
+the task for a completion day before the entry's day), or is refused with its file, sheet and
+row number and the reason. A row already imported (same task, day and text) is reported and
+left alone, so importing a file twice changes nothing.
+
+The tasks files are edited line by line, like status_migration: new entries go into the
+task's `progress:` list in date order, and every other line, comment and layout stays as it
+was. Nothing is written unless the whole data set, with the new entries, still validates.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+from .. import fmt
+from ..data_in import progress
+from ..data_in.load import _CONTROL
+from ..data_in.model import Site, Task, Unit
+from ..fmt import fold
+from ..outputs.progress_workbook import COLUMNS, STATE_CHOICES, UNIT_LABEL, earliest_day
+from ..problems import DataError, shorten
+from ..site import load_site
+from .yamlout import quote
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_TEXT = 5000  # the schema's limit for progress text, evidence and note
+HEADER_SCAN = 20  # rows searched for the header (a unit may add a title above it)
+# Columns the import needs to find in a sheet; the others are read when present.
+REQUIRED = ("id", "date", "text")
+
+
+class WorkbookError(Exception):
+    """A file that cannot be read as a progress workbook (not .xlsx, no unit, no table)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One filled row of a workbook, as typed: column key → cell value."""
+
+    file: str
+    sheet: str
+    number: int  # the row number the spreadsheet shows
+    values: dict[str, object]
+
+    @property
+    def where(self) -> str:
+        task = self.values.get("id")
+        shown = f" ({shorten(str(task).strip(), 20)})" if task not in (None, "") else ""
+        return f"{self.file}, trang '{self.sheet}', dòng {self.number}{shown}"
+
+
+@dataclass(frozen=True)
+class Workbook:
+    file: str
+    unit_id: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """A progress entry to add to `task`, from `row`."""
+
+    row: Row
+    task: Task
+    date: date
+    text: str
+    evidence: str | None
+    note: str | None
+    status: str | None
+    completed: date | None  # a completion day before `date`: written as the task's `completed:`
+
+
+@dataclass
+class Outcome:
+    """What an import did: entries added (per unit), rows refused or already there."""
+
+    added: list[NewEntry] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # "where: why"
+    duplicates: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # the data set did not validate: nothing written
+    written: list[Path] = field(default_factory=list)
+
+
+# --- reading a workbook ---------------------------------------------------------------------
+
+
+def _key(text: object) -> str:
+    """A header or label compared without case, diacritics, punctuation or extra spaces."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(str(text)).lower()).split())
+
+
+_TITLES = {_key(c.title): c.key for c in COLUMNS}
+
+
+def read_workbook(path: Path) -> Workbook:
+    """The unit and the filled rows of a workbook; raise WorkbookError if it is not one."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # data_only: a formula a unit typed counts by the value it showed.
+        book = load_workbook(path, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
+        raise WorkbookError(f"không đọc được tệp Excel (.xlsx): {shorten(str(exc), 80)}") from None
+    except Exception as exc:  # zipfile.BadZipFile and the XML parser's errors
+        raise WorkbookError(f"không đọc được tệp Excel (.xlsx): {type(exc).__name__}") from None
+    unit_id = _unit_id(book)
+    if unit_id is None:
+        raise WorkbookError(
+            f"không tìm thấy ô '{UNIT_LABEL}' (trang 'Hướng dẫn'): không biết báo cáo của đơn vị nào; "
+            "hãy dùng bảng tính tải từ trang của đơn vị"
+        )
+    rows: list[Row] = []
+    tables = 0
+    for sheet in book.worksheets:
+        header = _header(sheet)
+        if header is None:
+            continue
+        tables += 1
+        number, columns = header
+        for cells in sheet.iter_rows(min_row=number + 1):
+            values = {key: cells[index].value for key, index in columns.items() if index < len(cells)}
+            if any(_blank(values.get(c.key)) is False for c in COLUMNS if c.editable):
+                rows.append(Row(path.name, sheet.title, cells[0].row, values))
+    if not tables:
+        titles = ", ".join(f"'{c.title}'" for c in COLUMNS if c.key in REQUIRED)
+        raise WorkbookError(f"không có trang nào có các cột {titles}")
+    return Workbook(path.name, unit_id, tuple(rows))
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _unit_id(book) -> str | None:  # type: ignore[no-untyped-def]
+    wanted = _key(UNIT_LABEL)
+    for sheet in book.worksheets:
+        for cells in sheet.iter_rows(max_row=40, max_col=6):
+            for index, cell in enumerate(cells):
+                if isinstance(cell.value, str) and _key(cell.value) == wanted:
+                    after = [c.value for c in cells[index + 1 :] if not _blank(c.value)]
+                    return str(after[0]).strip() if after else None
+    return None
+
+
+def _header(sheet) -> tuple[int, dict[str, int]] | None:  # type: ignore[no-untyped-def]
+    """The header row's number and the index of each known column in it."""
+    for cells in sheet.iter_rows(max_row=HEADER_SCAN):
+        columns = {}
+        for index, cell in enumerate(cells):
+            key = _TITLES.get(_key(cell.value)) if isinstance(cell.value, str) else None
+            if key and key not in columns:
+                columns[key] = index
+        if all(k in columns for k in REQUIRED):
+            return cells[0].row, columns
+    return None
+
+
+# --- reading a row --------------------------------------------------------------------------
+
+
+def _text(value: object) -> str | None:
+    """A cell as the text the unit typed (NFC, Windows line breaks made plain)."""
+    if _blank(value):
+        return None
+    if isinstance(value, datetime):  # a document's date turned into a date cell by Excel
+        value = fmt.day(value.date())
+    elif isinstance(value, date):
+        value = fmt.day(value)
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_WORDS = re.compile(r"(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+
+
+def cell_date(value: object) -> date:
+    """A date cell, an Excel serial number, or a date typed as text in Vietnamese form
+    (06/02/2024, 6-2-2024, 06.02.2024, ngày 06 tháng 02 năm 2024, 2024-02-06)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        from openpyxl.utils.datetime import from_excel
+
+        if 1 <= value < 2958466:  # 01/01/1900 to 31/12/9999
+            found = from_excel(value)
+            return found.date() if isinstance(found, datetime) else found  # type: ignore[return-value]
+        raise ValueError(f"'{value}' không phải ngày")
+    text = _text(value) or ""
+    plain = " ".join(fold(text).lower().split()).rstrip(".")
+    for pattern, order in ((_DMY, (3, 2, 1)), (_ISO, (1, 2, 3)), (_WORDS, (3, 2, 1))):
+        match = pattern.fullmatch(plain)
+        if match:
+            year, month, day = (match[i] for i in order)
+            if len(year) != 4:
+                raise ValueError(f"ngày '{shorten(text)}': năm phải ghi đủ bốn chữ số, ví dụ 06/02/2024")
+            try:
+                return date(int(year), int(month), int(day))
+            except ValueError:
+                raise ValueError(f"ngày '{shorten(text)}' không có thật") from None
+    raise ValueError(f"ngày '{shorten(text)}' không đọc được; ghi dạng ngày/tháng/năm, ví dụ 06/02/2024")
+
+
+_STATES = {_key(fmt.STATUS_LABELS[k]): k for k in STATE_CHOICES} | {_key(k): k for k in STATE_CHOICES}
+# States the site computes from the deadline: the state to choose instead.
+_COMPUTED = {
+    _key(progress.LABELS["qua-han"]): fmt.STATUS_LABELS["dang-thuc-hien"],
+    _key(progress.LABELS["hoan-thanh-qua-han"]): fmt.STATUS_LABELS["hoan-thanh"],
+}
+
+
+def cell_state(value: object) -> str | None:
+    """The state key of a chosen or typed state; None when blank; ValueError when unknown."""
+    text = _text(value)
+    if text is None:
+        return None
+    key = _key(text)
+    if key in _STATES:
+        return _STATES[key]
+    known = ", ".join(fmt.STATUS_LABELS[k] for k in STATE_CHOICES)
+    if key in _COMPUTED:
+        return _raise(f"trạng thái '{shorten(text)}' được tính tự động từ thời hạn; chọn '{_COMPUTED[key]}'")
+    return _raise(f"trạng thái '{shorten(text)}' không có trong danh sách ({known})")
+
+
+def _raise(message: str) -> str:
+    raise ValueError(message)
+
+
+def _prose(value: object, title: str, reasons: list[str]) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    control = _CONTROL.search(text)
+    if control:
+        reasons.append(f"{title}: có ký tự không in được U+{ord(control[0]):04X}; hãy gõ lại")
+    if len(text) > MAX_TEXT:
+        reasons.append(f"{title}: dài {len(text)} ký tự, quá giới hạn {MAX_TEXT}")
+    return text
+
+
+# --- checking rows against the data ---------------------------------------------------------
+
+
+def _task_key(text: str) -> str:
+    """Task ids compared as the data compares them: without case, '.' or '-'."""
+    return re.sub(r"[.\-]", "", text.strip().lower())
+
+
+def _same(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Index:
+    """Tasks by plan year and id; what is already recorded, for duplicates."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.plans = {p.year: p for p in site.plans}
+        self.tasks = {(t.plan_year, _task_key(t.id)): t for t in site.tasks}
+        self.seen = {(t.plan_year, t.id, e.date, _same(e.text)) for t in site.tasks for e in t.progress}
+
+    def find(self, row: Row, reasons: list[str]) -> Task | None:
+        raw_id, raw_year = _text(row.values.get("id")), row.values.get("year")
+        if raw_id is None:
+            reasons.append("thiếu mã nhiệm vụ")
+            return None
+        year_text = _text(raw_year)
+        if year_text is None:  # a row added by the unit without a year: the newest plan having that id
+            found = [t for (y, k), t in self.tasks.items() if k == _task_key(raw_id)]
+            if not found:
+                reasons.append(f"không có nhiệm vụ mã '{shorten(raw_id)}' trong kế hoạch nào")
+                return None
+            return max(found, key=lambda t: t.plan_year)
+        if not re.fullmatch(r"\d{4}", year_text):
+            reasons.append(f"năm kế hoạch '{shorten(year_text)}' không đọc được")
+            return None
+        year = int(year_text)
+        if year not in self.plans:
+            known = ", ".join(map(str, self.plans))
+            reasons.append(f"không có kế hoạch năm {year} (có: {known})")
+            return None
+        task = self.tasks.get((year, _task_key(raw_id)))
+        if task is None:
+            reasons.append(f"không có nhiệm vụ mã '{shorten(raw_id)}' trong kế hoạch năm {year}")
+        return task
+
+
+def _day(value: object, title: str, plan_start: date, today: date, reasons: list[str]) -> date | None:
+    """The day in a cell; what is wrong with it goes into `reasons` (`title` names the column)."""
+    if _blank(value):
+        return None
+    try:
+        day = cell_date(value)
+    except ValueError as exc:
+        reasons.append(str(exc) if title == "ngày" else f"{title}: {exc}")
+        return None
+    if day > today:
+        reasons.append(f"{title} {fmt.day(day)} sau hôm nay ({fmt.day(today)})")
+    elif day < plan_start:
+        reasons.append(f"{title} {fmt.day(day)} trước kế hoạch (tính từ {fmt.day(plan_start)})")
+    return day
+
+
+def check_row(row: Row, unit: Unit, index: _Index, today: date) -> tuple[NewEntry | None, list[str]]:
+    """The entry a row makes, or the reasons it is refused (every one found)."""
+    reasons: list[str] = []
+    task = index.find(row, reasons)
+    if task is not None and task.lead.id != unit.id:
+        reasons.append(
+            f"nhiệm vụ {task.id} (kế hoạch năm {task.plan_year}) do {task.lead.short} ({task.lead.id}) chủ trì, "
+            f"không phải đơn vị của bảng tính, {unit.short} ({unit.id})"
+        )
+    text = _prose(row.values.get("text"), "nội dung", reasons)
+    if text is None:
+        reasons.append("thiếu nội dung đã thực hiện")
+    evidence = _prose(row.values.get("evidence"), "minh chứng", reasons)
+    note = _prose(row.values.get("note"), "khó khăn, lý do", reasons)
+    start = earliest_day(index.plans[task.plan_year]) if task else date.min
+    day = _day(row.values.get("date"), "ngày", start, today, reasons)
+    if day is None and _blank(row.values.get("date")):
+        reasons.append("thiếu ngày")
+    try:
+        status = cell_state(row.values.get("status"))
+    except ValueError as exc:
+        reasons.append(str(exc))
+        status = None
+    completed = _day(row.values.get("completed"), "ngày hoàn thành", start, today, reasons)
+    if completed is not None:
+        if status not in (None, "hoan-thanh"):
+            label = fmt.STATUS_LABELS[status]
+            reasons.append(f"có ngày hoàn thành nhưng trạng thái mới là '{label}'; chọn 'Hoàn thành'")
+        elif day is not None and completed > day:
+            reasons.append(
+                f"ngày hoàn thành {fmt.day(completed)} sau ngày báo cáo {fmt.day(day)}; "
+                "ghi ngày hoàn thành vào cột Ngày"
+            )
+        if completed == day:  # finished on the entry's own day: written as the entry's status
+            status, completed = "hoan-thanh", None
+        else:  # finished before the entry's day: the task's `completed:` says so
+            status = None
+            done = sorted({c.date for c in task.changes if c.status == "hoan-thanh"} - {completed}) if task else []
+            if done:
+                reasons.append(f"nhiệm vụ đã ghi hoàn thành ngày {fmt.day(done[-1])}; sửa trực tiếp trong tasks.yml")
+    if reasons or task is None or day is None or text is None:
+        return None, reasons
+    if status is not None and completed is None and status == progress.status(task, day):
+        status = None  # no change of state: written without `status`, as editors do
+    return NewEntry(row, task, day, text, evidence, note, status, completed), []
+
+
+def plan_import(site: Site, books: list[Workbook], today: date, outcome: Outcome) -> list[NewEntry]:
+    """The entries to add from every workbook; refusals and duplicates go into `outcome`."""
+    index = _Index(site)
+    units = {u.id: u for u in site.agency.units}
+    entries: list[NewEntry] = []
+    for book in books:
+        unit = units.get(book.unit_id)
+        if unit is None:
+            outcome.refused.append(
+                f"{book.file}: mã đơn vị '{shorten(book.unit_id)}' không có trong data/agency.yml; "
+                f"không nhập {len(book.rows)} dòng"
+            )
+            continue
+        for row in book.rows:
+            entry, reasons = check_row(row, unit, index, today)
+            if entry is None:
+                outcome.refused.append(f"{row.where}: {'; '.join(reasons)}")
+                continue
+            seen = (entry.task.plan_year, entry.task.id, entry.date, _same(entry.text))
+            if seen in index.seen:
+                outcome.duplicates.append(f"{row.where}: đã có mục ngày {fmt.day(entry.date)} cùng nội dung")
+                continue
+            index.seen.add(seen)
+            entries.append(entry)
+    return entries
+
+
+# --- writing tasks.yml ----------------------------------------------------------------------
+
+
+def _entry_lines(entry: NewEntry, dash: int, newline: str) -> list[str]:
+    pad = " " * (dash + 2)
+    lines = [f"{' ' * dash}- date: {entry.date.isoformat()}", f"{pad}text: {quote(entry.text)}"]
+    if entry.evidence:
+        lines.append(f"{pad}evidence: {quote(entry.evidence)}")
+    if entry.note:
+        lines.append(f"{pad}note: {quote(entry.note)}")
+    if entry.status:
+        lines.append(f"{pad}status: {entry.status}")
+    return [line + newline for line in lines]
+
+
+def _end_line(node: yaml.Node) -> int:
+    """The last line (0-based) holding the node's own text. A block collection's end mark is
+    where the next token starts, after any comments that belong to what follows: its last
+    child's end is used instead."""
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and not node.flow_style and node.value:
+        children = [v for _, v in node.value] if isinstance(node, yaml.MappingNode) else node.value
+        return max(_end_line(child) for child in children)
+    end = node.end_mark
+    return end.line if end.column > 0 else end.line - 1
+
+
+def _dash_column(lines: list[str], item: yaml.Node) -> int:
+    """Where the '- ' of a block sequence item is (its first key starts after it)."""
+    line = lines[item.start_mark.line][: item.start_mark.column].rstrip()
+    return len(line) - 1 if line.endswith("-") else max(item.start_mark.column - 2, 0)
+
+
+# Lines inserted before the same line go in this order: the task's `completed:`, a new
+# `progress:` key, then the entries by date.
+_COMPLETED, _PROGRESS, _ENTRY = range(3)
+
+
+def add_entries(text: str, entries: list[NewEntry]) -> str:
+    """The tasks file `text` with `entries` added into their tasks' progress lists, by date."""
+    root = yaml.compose(text, Loader=Loader)
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    tasks = next(v for k, v in root.value if k.value == "tasks")
+    nodes = {}
+    for node in tasks.value:
+        keys = {k.value: (k, v) for k, v in node.value}
+        nodes[_task_key(keys["id"][1].value)] = (node, keys)
+    before: dict[int, list[tuple[int, str]]] = {}  # line index → (order, line) inserted before it
+    replaced: dict[int, str] = {}
+    started: set[str] = set()  # tasks given a `progress:` key or `completed:` in this import
+    for entry in sorted(entries, key=lambda e: (e.date, e.row.file, e.row.sheet, e.row.number)):
+        task_key = _task_key(entry.task.id)
+        node, keys = nodes[task_key]
+        indent = " " * keys["id"][0].start_mark.column
+        task_end = _end_line(node) + 1
+        if entry.completed and "completed" not in keys and f"{task_key}:completed" not in started:
+            at = keys["progress"][0].start_mark.line if "progress" in keys else task_end
+            before.setdefault(at, []).append((_COMPLETED, f"{indent}completed: {entry.completed.isoformat()}{newline}"))
+            started.add(f"{task_key}:completed")
+        progress_node = keys["progress"][1] if "progress" in keys else None
+        items = progress_node.value if isinstance(progress_node, yaml.SequenceNode) else []
+        if progress_node is None:
+            if task_key not in started:
+                before.setdefault(task_end, []).append((_PROGRESS, f"{indent}progress:{newline}"))
+                started.add(task_key)
+            at, dash = task_end, len(indent) + 2
+        elif progress_node.flow_style and not items:  # progress: [] becomes a block list
+            line = progress_node.start_mark.line
+            source = replaced.get(line, lines[line])
+            start, end = progress_node.start_mark.column, progress_node.end_mark.column
+            replaced[line] = source[:start].rstrip() + source[end:]
+            at, dash = line + 1, len(indent) + 2
+        else:
+            earlier = [i for i in items if _entry_date(i) <= entry.date]
+            at = _end_line(earlier[-1]) + 1 if earlier else items[0].start_mark.line
+            dash = _dash_column(lines, items[0])
+        before.setdefault(at, []).extend((_ENTRY, line) for line in _entry_lines(entry, dash, newline))
+    out: list[str] = []
+    for number in range(len(lines) + 1):
+        inserted = [line for _, line in sorted(before.get(number, []), key=lambda item: item[0])]
+        if inserted and out and not out[-1].endswith("\n"):
+            out[-1] += newline
+        out.extend(inserted)
+        if number < len(lines):
+            out.append(replaced.get(number, lines[number]))
+    return "".join(out)
+
+
+def _entry_date(item: yaml.Node) -> date:
+    keys = {k.value: v for k, v in item.value} if isinstance(item, yaml.MappingNode) else {}
+    try:
+        return date.fromisoformat(str(keys["date"].value).strip())
+    except (KeyError, ValueError, AttributeError):
+        return date.min
+
+
+def flow_progress(text: str, entries: list[NewEntry]) -> set[str]:
+    """Tasks (by key) whose progress list is written on one line with items in it: the line
+    editor cannot add to those without rewriting the editor's text."""
+    root = yaml.compose(text, Loader=Loader)
+    tasks = next((v for k, v in root.value if k.value == "tasks"), None)
+    wanted = {_task_key(e.task.id) for e in entries}
+    found = set()
+    for node in tasks.value:
+        keys = {k.value: v for k, v in node.value}
+        value = keys.get("progress")
+        flow = isinstance(value, yaml.SequenceNode) and value.flow_style and value.value
+        if flow and _task_key(keys["id"].value) in wanted:
+            found.add(_task_key(keys["id"].value))
+    return found
+
+
+def import_progress(data_dir: Path, files: list[Path], root: Path, today: date) -> Outcome:
+    """Read `files`, add their entries to the tasks files under `data_dir` if the whole data set
+    still validates with them; what was done, refused or already there is in the outcome."""
+    outcome = Outcome()
+    site = load_site(data_dir, root, today)
+    books = []
+    for path in files:
+        try:
+            books.append(read_workbook(path))
+        except WorkbookError as exc:
+            outcome.refused.append(f"{path.name}: {exc}")
+    entries = plan_import(site, books, today, outcome)
+    by_file: dict[Path, list[NewEntry]] = {}
+    for entry in entries:
+        by_file.setdefault(data_dir / "plans" / str(entry.task.plan_year) / "tasks.yml", []).append(entry)
+    texts: dict[Path, str] = {}
+    for path, found in sorted(by_file.items()):
+        text = path.read_text(encoding="utf-8")
+        flow = flow_progress(text, found)
+        for entry in [e for e in found if _task_key(e.task.id) in flow]:
+            outcome.refused.append(
+                f"{entry.row.where}: nhật ký tiến độ của nhiệm vụ {entry.task.id} viết trên một dòng ([...]); "
+                "hãy viết lại mỗi mục trên nhiều dòng rồi nhập lại"
+            )
+        kept = [e for e in found if _task_key(e.task.id) not in flow]
+        if kept:
+            texts[path] = add_entries(text, kept)
+            outcome.added += kept
+    if not texts:
+        return outcome
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / data_dir.name
+        shutil.copytree(data_dir, copy)
+        for path, text in texts.items():
+            (copy / path.relative_to(data_dir)).write_text(text, encoding="utf-8", newline="")
+        try:
+            load_site(copy, Path(tmp), today)  # messages read "data/plans/YEAR/tasks.yml:LINE: ..."
+        except DataError as exc:
+            outcome.problems = [str(p) for p in exc.problems]
+            outcome.added = []
+            return outcome
+    for path, text in texts.items():
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(text, encoding="utf-8", newline="")
+        partial.replace(path)  # all or nothing for each file
+        outcome.written.append(path)
+    return outcome
