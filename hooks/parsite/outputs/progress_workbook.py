@@ -130,76 +130,79 @@ def _text_cell(sheet, row: int, column: int, value: str | int | date | None):  #
     return cell
 
 
+def guide_lines(site: Site, unit: Unit, tasks: list[Task]) -> list[tuple[str, str, str | None]]:
+    """The guide sheet, line by line: (kind, first column, second column); kind is one of
+    title, fact, heading, step, detail."""
+    labels = ", ".join(fmt.STATUS_LABELS[key] for key in STATE_CHOICES)
+    years = {t.plan_year for t in tasks}
+    plans = "; ".join(p.short_title for p in reversed(site.plans) if p.year in years)
+    editable = [c for c in COLUMNS if c.editable]
+    fixed = [c for c in COLUMNS if not c.editable]
+    letter = {c.key: chr(ord("A") + i) for i, c in enumerate(COLUMNS)}
+    return [
+        ("title", "BẢNG BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ CẢI THIỆN CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", None),
+        ("fact", "Cơ quan", site.agency.name),
+        ("fact", "Đơn vị", unit.name),
+        ("fact", UNIT_LABEL, unit.id),
+        ("fact", "Kế hoạch", plans),
+        ("fact", "Số nhiệm vụ chủ trì", str(len(tasks))),
+        ("fact", "Trạng thái tính đến ngày", fmt.day(site.today)),
+        ("heading", "Cách điền", None),
+        (
+            "step",
+            "1.",
+            f'Mở trang "{SHEET}": mỗi dòng là một nhiệm vụ đơn vị chủ trì. Các cột '
+            f"{letter[fixed[0].key]}–{letter[fixed[-1].key]} (nền xám) là thông tin của nhiệm vụ, không sửa được.",
+        ),
+        (
+            "step",
+            "2.",
+            f"Nhiệm vụ nào có việc mới trong kỳ báo cáo thì điền các cột {letter[editable[0].key]}–"
+            f"{letter[editable[-1].key]} (nền vàng) trên dòng của nhiệm vụ đó. Nhiệm vụ không có gì mới thì để trống.",
+        ),
+        *(("detail", f"{letter[c.key]}. {c.title}", c.help[0].upper() + c.help[1:] + ".") for c in editable),
+        (
+            "step",
+            "3.",
+            f'Trạng thái mới chọn một trong: {labels}. "Quá hạn" được tính tự động từ thời hạn, không cần chọn.',
+        ),
+        ("step", "4.", "Ngày ghi dạng ngày/tháng/năm, ví dụ 06/02/2024; không ghi ngày sau ngày gửi báo cáo."),
+        (
+            "step",
+            "5.",
+            "Một nhiệm vụ có hai việc cần báo cáo riêng: dùng các dòng trống cuối bảng, ghi mã nhiệm vụ và năm "
+            f"kế hoạch (cột {letter['id']}, {letter['year']}) rồi điền như trên.",
+        ),
+        (
+            "step",
+            "6.",
+            "Lưu tệp dạng Excel (.xlsx) và gửi lại cho bộ phận theo dõi kế hoạch. Không xóa trang "
+            f'"{GUIDE_SHEET}": ô {UNIT_LABEL} cho biết báo cáo của đơn vị nào.',
+        ),
+        (
+            "step",
+            "",
+            "Các mục được nhập lên trang công khai đúng như đơn vị ghi; mục trùng với mục đã nhập trước đó được bỏ "
+            "qua; dòng chưa đúng được báo lại kèm số dòng và lý do.",
+        ),
+    ]
+
+
 def _guide_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # type: ignore[no-untyped-def]
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.properties import PageSetupProperties
 
     sheet.title = GUIDE_SHEET
-    labels = ", ".join(fmt.STATUS_LABELS[key] for key in STATE_CHOICES)
-    years = sorted({t.plan_year for t in tasks}, reverse=True)
-    plans = "; ".join(p.short_title for p in site.plans if p.year in years) or "chưa có"
-    editable = [c for c in COLUMNS if c.editable]
-    fixed = [c for c in COLUMNS if not c.editable]
-    letter = {c.key: chr(ord("A") + i) for i, c in enumerate(COLUMNS)}
-    lines: list[tuple[str, str | None]] = [
-        ("BẢNG BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ CẢI THIỆN CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", None),
-        ("", None),
-        ("Cơ quan", site.agency.name),
-        ("Đơn vị", unit.name),
-        (UNIT_LABEL, unit.id),
-        ("Kế hoạch", plans),
-        ("Số nhiệm vụ chủ trì", str(len(tasks))),
-        ("Trạng thái tính đến ngày", fmt.day(site.today)),
-        ("", None),
-        ("Cách điền", None),
-        (
-            "1.",
-            f'Mở trang "{SHEET}": mỗi dòng là một nhiệm vụ đơn vị chủ trì. Các cột '
-            f"{letter[fixed[0].key]}–{letter[fixed[-1].key]} (nền xám) là thông tin của nhiệm vụ, "
-            "không sửa được.",
-        ),
-        (
-            "2.",
-            f"Nhiệm vụ nào có việc mới trong kỳ báo cáo thì điền các cột "
-            f"{letter[editable[0].key]}–{letter[editable[-1].key]} (nền vàng) trên dòng của nhiệm vụ đó. "
-            "Nhiệm vụ không có gì mới thì để trống.",
-        ),
-        *((f"   {c.title}", c.help[0].upper() + c.help[1:] + ".") for c in editable),
-        (
-            "3.",
-            f'Trạng thái mới chọn một trong: {labels}. "Quá hạn" được tính tự động từ thời hạn, không cần chọn.',
-        ),
-        (
-            "4.",
-            f"Ngày ghi dạng ngày/tháng/năm, ví dụ {fmt.day(site.today)}; không ghi ngày sau ngày gửi báo cáo.",
-        ),
-        (
-            "5.",
-            f"Một nhiệm vụ có hai việc cần báo cáo riêng: dùng các dòng trống cuối bảng, ghi mã nhiệm vụ "
-            f"và năm kế hoạch (cột {letter['id']}, {letter['year']}) rồi điền như trên.",
-        ),
-        (
-            "6.",
-            f"Lưu tệp dạng Excel (.xlsx) và gửi lại cho bộ phận theo dõi kế hoạch. Không đổi tên, không xóa "
-            f'trang "{GUIDE_SHEET}" (ô {UNIT_LABEL} cho biết báo cáo của đơn vị nào).',
-        ),
-        (
-            "",
-            "Các mục được nhập vào trang công khai đúng như đơn vị ghi; mục trùng với mục đã nhập trước đó "
-            "được bỏ qua, dòng chưa đúng được báo lại kèm số dòng.",
-        ),
-    ]
-    bold = Font(bold=True)
-    for index, (label, value) in enumerate(lines, start=1):
-        first = _text_cell(sheet, index, 1, label)
-        if value is None and label:
-            first.font = Font(bold=True, size=13 if index == 1 else 11)
-        elif label and not label.startswith((" ", "1", "2", "3", "4", "5", "6")):
-            first.font = bold
+    fonts = {"title": Font(bold=True, size=13), "fact": Font(bold=True), "heading": Font(bold=True, size=12)}
+    row = 0
+    for kind, label, value in guide_lines(site, unit, tasks):
+        row += 2 if kind in ("heading",) or (kind == "fact" and row == 1) else 1  # a blank line before groups
+        first = _text_cell(sheet, row, 1, label)
+        first.alignment = Alignment(vertical="top", wrap_text=kind != "title")
+        if kind in fonts:
+            first.font = fonts[kind]
         if value is not None:
-            second = _text_cell(sheet, index, 2, value)
-            second.alignment = Alignment(wrap_text=True, vertical="top")
-        first.alignment = Alignment(vertical="top", wrap_text=index > 1)
+            _text_cell(sheet, row, 2, value).alignment = Alignment(vertical="top", wrap_text=True)
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 95
     sheet.protection.sheet = True  # no password: it guards against slips, not people
@@ -276,7 +279,7 @@ def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
-        errorTitle="Trạng thái không có trong danh sách",
+        errorTitle="Trạng thái không hợp lệ",
         error="Chọn trạng thái trong danh sách, hoặc để trống nếu trạng thái không đổi.",
         showInputMessage=True,
         promptTitle="Trạng thái mới",
@@ -306,9 +309,9 @@ def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  
             promptTitle="Ngày",
             prompt="Dạng ngày/tháng/năm, ví dụ 06/02/2024.",
         )
-        for number in numbers:
-            dates.add(f"{letters['date']}{number}")
-            dates.add(f"{letters['completed']}{number}")
+        for first, last in _runs(numbers):
+            dates.add(f"{letters['date']}{first}:{letters['date']}{last}")
+            dates.add(f"{letters['completed']}{first}:{letters['completed']}{last}")
         sheet.add_data_validation(dates)
 
     sheet.freeze_panes = f"{letters['task']}{FIRST_ROW}"  # header rows and the task's id stay in view
@@ -333,3 +336,14 @@ def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  
     sheet.print_options.horizontalCentered = True
     sheet.oddHeader.center.text = _header_text(f"Báo cáo tiến độ – {unit.name}")
     sheet.oddFooter.center.text = "Trang &P/&N"
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Consecutive row numbers as (first, last) ranges."""
+    runs: list[tuple[int, int]] = []
+    for number in numbers:
+        if runs and runs[-1][1] == number - 1:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    return runs

@@ -354,13 +354,18 @@ def check_row(row: Row, unit: Unit, index: _Index, today: date) -> tuple[NewEntr
                 f"ngày hoàn thành {fmt.day(completed)} sau ngày báo cáo {fmt.day(day)}; "
                 "ghi ngày hoàn thành vào cột Ngày"
             )
-        if completed == day:  # finished on the entry's own day: written as the entry's status
+        elif completed == day:  # finished on the entry's own day: written as the entry's status
             status, completed = "hoan-thanh", None
-        else:  # finished before the entry's day: the task's `completed:` says so
+        elif day is not None:  # finished before the entry's day: the task's `completed:` says so
             status = None
             done = sorted({c.date for c in task.changes if c.status == "hoan-thanh"} - {completed}) if task else []
             if done:
                 reasons.append(f"nhiệm vụ đã ghi hoàn thành ngày {fmt.day(done[-1])}; sửa trực tiếp trong tasks.yml")
+    if task is not None and day is not None and status == "hoan-thanh" and task.completed not in (None, day):
+        reasons.append(
+            f"nhiệm vụ đã ghi ngày hoàn thành {fmt.day(task.completed)} (completed); "
+            "báo hoàn thành ngày khác thì sửa trực tiếp trong tasks.yml"
+        )
     if reasons or task is None or day is None or text is None:
         return None, reasons
     if status is not None and completed is None and status == progress.status(task, day):
@@ -524,7 +529,7 @@ def import_progress(data_dir: Path, files: list[Path], root: Path, today: date) 
         by_file.setdefault(data_dir / "plans" / str(entry.task.plan_year) / "tasks.yml", []).append(entry)
     texts: dict[Path, str] = {}
     for path, found in sorted(by_file.items()):
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # as it is: Windows line ends stay
         flow = flow_progress(text, found)
         for entry in [e for e in found if _task_key(e.task.id) in flow]:
             outcome.refused.append(
