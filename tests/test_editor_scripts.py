@@ -202,9 +202,19 @@ def guide_text(data: Path = ROOT / "data") -> str:
     return render_guide(GUIDE.read_text(encoding="utf-8"), load_site(data, ROOT))
 
 
-def guide_steps() -> list[tuple[str, str]]:
-    """(kind, text) of the guide's code blocks, in order."""
-    return re.findall(r"```(bash|yaml)\n(.*?)```", guide_text(), re.S)
+QUARTER = "Báo cáo tiến độ hằng quý của các đơn vị"  # its commands run in a project of their own
+
+
+def guide_sections() -> dict[str, str]:
+    """The guide's sections by heading (the text before the first one under "")."""
+    parts = re.split(r"^## (.+)$", guide_text(), flags=re.M)
+    return {"": parts[0], **dict(zip(parts[1::2], parts[2::2], strict=True))}
+
+
+def guide_steps(section: str | None = None) -> list[tuple[str, str]]:
+    """(kind, text) of the code blocks of the guide (but its quarterly round), or of one section."""
+    text = "".join(body for heading, body in guide_sections().items() if heading != QUARTER)
+    return re.findall(r"```(bash|yaml)\n(.*?)```", text if section is None else guide_sections()[section], re.S)
 
 
 def test_every_command_of_the_guide_works(project: Path) -> None:
@@ -235,6 +245,7 @@ def test_every_command_of_the_guide_works(project: Path) -> None:
 
 def test_guide_serve_command_previews_the_site(project: Path) -> None:
     assert any(text.strip() == "./scripts/site serve" for kind, text in guide_steps())
+    assert "`./scripts/site serve`" in guide_sections()[QUARTER]  # the quarterly round previews with it
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen(
         ["./scripts/site", "serve", "--no-livereload"],
@@ -271,3 +282,53 @@ def test_guide_error_table_matches_real_messages() -> None:
     assert len(fragments) >= 15
     for fragment in fragments:
         assert fragment in corpus, f"the guide explains '{fragment}', which no bad data case produces"
+
+
+def test_quarterly_round_of_the_guide_works(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send, receive, import, check, publish: each command of that section, as written, in order."""
+    for who in ("AUTHOR", "COMMITTER"):  # the editor's name, set once in their git
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Văn phòng")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "vp@example.invalid")
+    git = ["git"]
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
+    for command in (["init", "-q", "-b", "main"], ["add", "data"], ["commit", "-qm", "Dữ liệu"],
+                    ["remote", "add", "origin", str(remote)], ["push", "-q", "-u", "origin", "main"]):  # fmt: skip
+        subprocess.run(git + command, cwd=project, check=True, capture_output=True)
+    ran = []
+    for kind, text in guide_steps(QUARTER):
+        assert kind == "bash"
+        for command in [line for line in text.splitlines() if line and not line.startswith("#")]:
+            if command.startswith("./scripts/import-progress"):
+                receive(project)
+            result = run(project, command)
+            assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+            ran.append(" ".join(command.split()[:2]))
+            if command.startswith("./scripts/import-progress"):
+                assert "Đã thêm 2 mục tiến độ:" in result.stdout, result.stdout
+    assert ran == [
+        "./scripts/site build", "./scripts/import-progress bao-cao-quy/*.xlsx", "./scripts/check",
+        "git add", "git commit", "git push",
+    ]  # fmt: skip
+    published = subprocess.run(
+        ["git", "--git-dir", str(remote), "show", "main:data/plans/2024/tasks.yml"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "Cập nhật quy trình theo báo cáo của đơn vị." in published
+    assert "Kiểm tra 2 đơn vị trong quý I." in published
+
+
+def receive(project: Path) -> None:
+    """What units send back: their workbooks from the built site, one row filled in each."""
+    from openpyxl import load_workbook
+
+    inbox = project / "bao-cao-quy"
+    inbox.mkdir()
+    for unit, text in (
+        ("van-phong", "Cập nhật quy trình theo báo cáo của đơn vị."),
+        ("thanh-tra", "Kiểm tra 2 đơn vị trong quý I."),
+    ):
+        book = load_workbook(project / "site" / "bao-cao-tien-do" / f"tien-do-{unit}.xlsx")
+        sheet = book["Tiến độ"]
+        sheet["G3"], sheet["H3"] = "15/03/2025", text
+        book.save(inbox / f"bao cao {unit}.xlsx")

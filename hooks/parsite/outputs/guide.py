@@ -66,6 +66,8 @@ def guide_context(site: Site) -> dict[str, Any]:
         "lead_unit": units[0],
         "support_units": ", ".join(units[1:3]),
         "progress_unit": units[1] if len(units) > 1 else units[0],
+        "workbook_unit": next((t.lead.id for t in reversed(site.tasks)), units[0]),
+        "progress_year": site.today.year,
     }
 
 
