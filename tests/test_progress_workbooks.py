@@ -18,10 +18,10 @@ import yaml
 from helpers import ROOT, TODAY, article_text, copy_project, data_file, mkdocs_build
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
-from parsite import progress_import
-from parsite.progress_import import import_progress
-from parsite.progress_workbook import workbook_bytes
+from parsite.outputs.progress_workbook import workbook_bytes
 from parsite.site import load_site
+from parsite.tools import progress_import
+from parsite.tools.progress_import import import_progress
 
 TASKS = data_file("plans/2024/tasks.yml")["tasks"]
 UNITS = {u["id"]: u for u in data_file("agency.yml")["units"]}
