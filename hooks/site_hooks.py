@@ -7,7 +7,8 @@ that renders the pages in reading order, then writes the downloads into the site
 on_pre_page hands each page's Markdown to MkDocs as it reaches it (MkDocs converts the
 first pages while the next ones are rendered); on_page_markdown sets each generated page's
 title on the page object from the model (generated Markdown has no front matter: data text
-pasted into YAML would be read as YAML); on_env waits for the downloads, before
+pasted into YAML would be read as YAML) and lets the build cache convert a page whose Markdown
+was converted before (page_cache.py); on_env waits for the downloads, before
 MkDocs copies files; on_post_build rewrites Material's search index in UTF-8 (smaller), removes
 the theme's unused files (source maps, other languages' lunr files) and writes a precompressed
 .gz and .br beside every text file.
@@ -17,8 +18,10 @@ Nothing is written into `docs/`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import page_cache
 from jinja2 import Environment
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -26,7 +29,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from parsite import parallel
+from parsite import clock, parallel
+from parsite.buildcache import BuildCache, code_version, tree_digest
 from parsite.clock import ClockError
 from parsite.data_in.model import Site
 from parsite.fmt import html, slugify
@@ -59,11 +63,16 @@ _making: parallel.Stream | None = None
 _streamed: set[str] = set()  # pages whose Markdown comes from _making
 _emblem: Emblem | None = None
 _titles: dict[str, str] = {}  # generated page → its title, plain text from the model
+_cache: BuildCache | None = None
+_inputs = ""  # everything the generated pages and downloads are made from (see _data_inputs)
+_page_context = ""  # what converting a page depends on besides its Markdown (page_cache.context_key)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _site, _emblem, _changes, _titles
+    global _site, _emblem, _changes, _titles, _cache
     root = Path(config.config_file_path).parent
+    # The code version covers this folder: the core, its templates and schemas, the theme, the hooks.
+    _cache = BuildCache.for_project(root, code_version(Path(__file__).parent))
     search = config.plugins.get("material/search") or config.plugins.get("search")
     try:
         check_search_fields(search.config.get("fields") if search else None)
@@ -89,6 +98,52 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def _data_inputs(root: Path, site_url: str | None, changes: Changes | None) -> str:
+    """What the generated pages and downloads are made from besides the code: every file under
+    data/, today, the build time, the site's address and the changes since the live release."""
+    return "\n".join(
+        [
+            tree_digest(root / "data"),
+            clock.today().isoformat(),
+            clock.build_time().isoformat(),
+            site_url or "",
+            changes.summary() if changes else "",
+            *(changes.details() if changes else []),
+        ]
+    )
+
+
+def _cached_pages(
+    cache: BuildCache, inputs: str, pages: list[str], render: Callable[[], Iterator[tuple[str, str]]]
+) -> Iterator[tuple[str, str]]:
+    """The generated pages in reading order: all from the cache, or all rendered (and stored)."""
+    keys = {path: cache.key("page-markdown", inputs, path) for path in pages}
+    stored = {path: cache.get(key) for path, key in keys.items()}
+    try:
+        found = {path: data.decode("utf-8") for path, data in stored.items() if data is not None}
+    except UnicodeDecodeError:
+        found = {}
+    if len(found) == len(pages):
+        yield from ((path, found[path]) for path in pages)
+        return
+    for path, markdown in render():
+        if path in keys:
+            cache.put(keys[path], markdown.encode("utf-8"))
+        yield path, markdown
+
+
+def _cached_download(cache: BuildCache, inputs: str, path: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    def made() -> bytes:
+        key = cache.key("download", inputs, path)
+        data = cache.get(key)
+        if data is None:
+            data = make()
+            cache.put(key, data)
+        return data
+
+    return made
+
+
 def _set_identity(config: MkDocsConfig, site: Site) -> None:
     """Name, description, footer and address come from data/agency.yml (`site`), not mkdocs.yml.
 
@@ -106,17 +161,23 @@ def _set_identity(config: MkDocsConfig, site: Site) -> None:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    global _making, _streamed
-    assert _site is not None  # set by on_config
-    site, site_dir, changes = _site, Path(config.site_dir), _changes
-    made = downloads(site, config.site_url)
+    global _making, _streamed, _inputs
+    assert _site is not None and _cache is not None  # set by on_config
+    site, site_dir, changes, cache = _site, Path(config.site_dir), _changes, _cache
+    _inputs = inputs = _data_inputs(Path(config.config_file_path).parent, config.site_url, changes)
+    made = {
+        path: _cached_download(cache, inputs, path, make) for path, make in downloads(site, config.site_url).items()
+    }
     pages = page_paths(site)
     for path in (*pages, *made):
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} trùng với tệp được tạo từ dữ liệu; hãy xóa tệp này khỏi docs/")
     # A parallel process renders the pages in MkDocs's reading order (on_pre_page takes each
     # one as MkDocs reaches it), then writes the downloads straight into the site folder.
-    _making = parallel.Stream(lambda: rendered_pages(site, changes), then=lambda: write_downloads(made, site_dir))
+    _making = parallel.Stream(
+        lambda: _cached_pages(cache, inputs, pages, lambda: rendered_pages(site, changes)),
+        then=lambda: write_downloads(made, site_dir),
+    )
     _streamed = set(pages)
     if _emblem is not None:
         files.append(File.generated(config, _emblem.path, content=_emblem.content))
@@ -128,6 +189,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # MkDocs sees that source and copy are one file and skips the copy.
         files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
     return files
+
+
+def on_nav(nav: object, config: MkDocsConfig, files: Files) -> None:
+    """Every file of the build is known: what converting a page depends on besides its Markdown."""
+    global _page_context
+    _page_context = page_cache.context_key(config, files)
 
 
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
@@ -146,6 +213,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     Material prints `page.meta.title` as markup in <title>, the header and the search index
     (and unescapes `page.title` with `striptags` in <title>), so the title is HTML-escaped.
     """
+    if _cache is not None:
+        page_cache.attach(page, _cache, _page_context)
     if _site is not None and page.file.src_uri == GUIDE:
         return render_guide(markdown, _site)
     title = _titles.get(page.file.src_uri)
@@ -193,7 +262,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     search = config.plugins.get("material/search") or config.plugins.get("search")
     languages = (search.config.get("lang") if search else None) or [config.theme.get("language", "en")]
     removed = remove_unused(site_dir, languages)
-    packed = precompress(site_dir)
+    packed = precompress(site_dir, _cache)
     log.info(
         "Đã bỏ %d tệp không dùng; nén sẵn %d tệp: %d byte → %d byte (gzip), %d byte (brotli)",
         len(removed),
@@ -202,3 +271,5 @@ def on_post_build(config: MkDocsConfig) -> None:
         packed.gzip_bytes,
         packed.brotli_bytes,
     )
+    if _cache is not None:
+        log.info("%s", _cache.summary())

@@ -1,21 +1,30 @@
 """Benchmark the site build against MkDocs itself, on generated data; print figures.
 
-    python scripts/bench.py --quick     # 100 → 1,000 tasks, under two minutes here
+    python scripts/bench.py --quick     # 100 → 1,000 tasks, a few minutes here
     python scripts/bench.py             # 1,000 → 10,000 tasks
 
-For each size: the site is built from generated data (scripts/gen_data.py) `--runs` times
-(build_s is the median), then the exact Markdown pages the hooks produce are written out as
-plain files (scripts/generate.py) and built with the same mkdocs.yml without hooks
-(baseline_s, median). The last line printed is one JSON object:
+"MkDocs alone" is the same site without our hooks: the exact Markdown pages and downloads the
+hooks produce, written out as plain files (scripts/generate.py) and built with the same
+mkdocs.yml without `hooks:`. At each size, the two builds alternate (A B, B A, A B …, so drift on
+a shared machine lands on both sides) and the medians are compared:
 
-- tasks, build_s, baseline_s, overhead_ratio = build_s / baseline_s (at the larger size);
-- scaling_ratio = build time at 10× the tasks / (10 × build time at 1×);
-- build_cpu_s, baseline_cpu_s: CPU time (user + system, all processes) of those builds: the
-  build uses a second core (hooks/parsite/parallel.py), so it can spend more CPU than it takes;
-- search_index_bytes for the generated data, real_search_index_bytes for data/ (the folded
-  search fields are added in the browser, so this is what a reader downloads);
-- peak_rss_mb: the largest resident memory of any one process of any build;
-- serve_rebuild_s: time from saving a YAML file to `mkdocs serve` serving the change.
+- cold: a build with an empty build cache (parsite.buildcache) against MkDocs alone;
+- warm: one task's text is edited in data/ (for MkDocs alone: its Markdown is generated again,
+  not timed), then each side builds again; ours with the cache the earlier builds left;
+- serve: `mkdocs serve` running, one task's text is edited, time until the server shows it
+  (MkDocs alone: the changed Markdown files are saved into its docs folder).
+
+Wall time and CPU time (user + system of the build and every process it started) for each.
+The last line printed is one JSON object; at the larger size:
+
+- cold_overhead_ratio, cold_cpu_ratio, warm_overhead_ratio, warm_cpu_ratio (ours / MkDocs
+  alone, wall and CPU), serve_rebuild_ratio (ours / MkDocs alone, wall);
+- scaling_ratio = cold build at 10× the tasks / (10 × cold build at 1×);
+- the earlier keys: tasks, build_s and baseline_s (cold medians), overhead_ratio (= cold),
+  build_cpu_s, baseline_cpu_s, search_index_bytes, real_search_index_bytes, peak_rss_mb (the
+  largest resident memory of any one process), serve_rebuild_s;
+- load_before, load_after: the 1-minute load average when the run began and ended (`uptime`):
+  on a shared machine wall times depend on it, CPU times much less.
 
 Figures are printed, never asserted: these machines are noisy.
 """
@@ -80,106 +89,199 @@ def baseline_project(project: Path) -> Path:
     return project / "baseline.yml"
 
 
-def median_build(project: Path, config: str, runs: int) -> tuple[float, float]:
-    """Median wall time and median CPU time of `runs` builds."""
-    times, cpu = [], []
+def build(project: Path, config: str, out: str, cache: Path | None = None) -> tuple[float, float]:
+    """One build: wall time and CPU time (this build's processes only)."""
+    before = _cpu()
+    env = {**ENV, "PARSITE_CACHE": str(cache) if cache else "off"}
+    start = time.perf_counter()
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", out]
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed, _cpu() - before
+
+
+def edit_task(project: Path, mark: str) -> tuple[str, str]:
+    """Change the text of the first task of the last plan; give its lead unit's id and the new text."""
+    tasks = sorted((project / "data" / "plans").glob("*/tasks.yml"))[-1]
+    text = tasks.read_text(encoding="utf-8")
+    head, rest = text.split("\n    task: ", 1)
+    old, tail = rest.split("\n", 1)
+    new = f"Sửa lần {mark}: {yaml.safe_load(old)}"
+    tasks.write_text(f"{head}\n    task: {json.dumps(new, ensure_ascii=False)}\n{tail}", encoding="utf-8")
+    lead = tail.split("\n    lead: ", 1)[1].split("\n", 1)[0].strip()
+    return lead, new
+
+
+def regenerate_baseline(project: Path) -> None:
+    """Write the baseline's Markdown again from the edited data; save only the files that changed."""
+    fresh = project / "baseline_fresh"
+    run([sys.executable, str(ROOT / "scripts" / "generate.py"), "--data", str(project / "data"), str(fresh)], ROOT)
+    docs = project / "baseline_docs"
+    for path in fresh.rglob("*"):
+        if path.is_file() and path.name != "nav.json":
+            target = docs / path.relative_to(fresh)
+            if not target.exists() or target.read_bytes() != path.read_bytes():
+                shutil.copyfile(path, target)
+    shutil.rmtree(fresh)
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def compare_builds(project: Path, baseline: str, runs: int) -> dict[str, float]:
+    """Cold and warm builds of both sides, interleaved; medians of wall and CPU time."""
+    cold: dict[str, list[tuple[float, float]]] = {"ours": [], "mkdocs": []}
     for i in range(runs):
-        before = _cpu()
-        elapsed, _ = run(
-            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", f"out-{config}-{i}"], project
-        )
-        times.append(elapsed)
-        cpu.append(_cpu() - before)
-    return statistics.median(times), statistics.median(cpu)
+        order = ["ours", "mkdocs"] if i % 2 == 0 else ["mkdocs", "ours"]
+        for side in order:
+            if side == "ours":
+                empty = project / f"cache-cold-{i}"
+                cold[side].append(build(project, "mkdocs.yml", f"out-cold-{i}", empty))
+                shutil.rmtree(empty, ignore_errors=True)
+            else:
+                cold[side].append(build(project, baseline, f"out-base-{i}"))
+    cache = project / "cache-warm"
+    build(project, "mkdocs.yml", "out-warm-prime", cache)  # the cache a nightly build finds
+    warm: dict[str, list[tuple[float, float]]] = {"ours": [], "mkdocs": []}
+    for i in range(runs):
+        edit_task(project, f"w{i}")
+        regenerate_baseline(project)
+        order = ["ours", "mkdocs"] if i % 2 == 0 else ["mkdocs", "ours"]
+        for side in order:
+            if side == "ours":
+                warm[side].append(build(project, "mkdocs.yml", f"out-warm-{i}", cache))
+            else:
+                warm[side].append(build(project, baseline, f"out-base-warm-{i}"))
+    figures: dict[str, float] = {}
+    for label, measured in (("cold", cold), ("warm", warm)):
+        for side, name in (("ours", "build"), ("mkdocs", "baseline")):
+            figures[f"{label}_{name}_s"] = round(_median([wall for wall, _ in measured[side]]), 3)
+            figures[f"{label}_{name}_cpu_s"] = round(_median([cpu for _, cpu in measured[side]]), 3)
+        figures[f"{label}_overhead_ratio"] = round(figures[f"{label}_build_s"] / figures[f"{label}_baseline_s"], 3)
+        figures[f"{label}_cpu_ratio"] = round(figures[f"{label}_build_cpu_s"] / figures[f"{label}_baseline_cpu_s"], 3)
+    return figures
 
 
 def index_size(site: Path) -> int:
     return (site / "search" / "search_index.json").stat().st_size
 
 
-def serve_rebuild(project: Path) -> float:
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return int(probe.getsockname()[1])
+
+
+def _page(port: int, path: str) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+def _wait_for(port: int, path: str, text: str, what: str) -> float:
+    start = time.perf_counter()
+    while True:
+        try:
+            if text in _page(port, path):
+                return time.perf_counter() - start
+        except OSError:
+            pass
+        if time.perf_counter() - start > 900:
+            sys.exit(f"mkdocs serve: {what}")
+        time.sleep(0.05)
+
+
+def serve_rebuild(project: Path, config: str, edits: int, cache: Path | None) -> float:
+    """Median time from saving an edited task to `mkdocs serve` serving it (`edits` edits)."""
+    port = _free_port()
+    env = {**ENV, "PARSITE_CACHE": str(cache) if cache else "off"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "-f", config, "-a", f"127.0.0.1:{port}"],
         cwd=project,
-        env=ENV,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-    def page() -> str:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            connection.request("GET", "/don-vi/van-phong/")
-            response = connection.getresponse()
-            return response.read().decode("utf-8")
-        finally:
-            connection.close()
-
+    times = []
     try:
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                if "Đơn vị 1" in page():
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit("mkdocs serve did not start")
-            time.sleep(0.2)
-        agency = project / "data" / "agency.yml"
-        agency.write_text(agency.read_text(encoding="utf-8").replace("Đơn vị 1 –", "Văn phòng mới –"), "utf-8")
-        start = time.perf_counter()
-        while "Văn phòng mới" not in page():
-            if time.perf_counter() - start > 600:
-                sys.exit("mkdocs serve did not rebuild")
-            time.sleep(0.05)
-        return time.perf_counter() - start
+        _wait_for(port, "/", "<html", "did not start")
+        for i in range(edits):
+            mark = f"s{i}-{'ours' if cache else 'base'}"
+            lead, _ = edit_task(project, mark)
+            if config != "mkdocs.yml":
+                regenerate_baseline(project)  # MkDocs alone: the Markdown files are saved
+            times.append(_wait_for(port, f"/don-vi/{lead}/", f"Sửa lần {mark}:", "did not rebuild"))
+            time.sleep(1)  # let the server settle before the next edit
     finally:
         server.terminate()
         server.wait(timeout=30)
+    return _median(times)
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="100 → 1,000 tasks (default 1,000 → 10,000)")
-    parser.add_argument("--runs", type=int, default=3, help="builds per measurement (median)")
+    parser.add_argument("--runs", type=int, default=3, help="builds of each kind per measurement (median)")
     parser.add_argument("--base", type=int, help="tasks at 1× (overrides the mode)")
     args = parser.parse_args(argv)
     small = args.base or (100 if args.quick else 1000)
-    figures: dict[str, object] = {"cores": os.cpu_count()}
+    figures: dict[str, object] = {"cores": os.cpu_count(), "load_before": load_average()}
+    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
-        run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(Path(tmp) / "real")], ROOT)
-        figures["real_search_index_bytes"] = index_size(Path(tmp) / "real")
+        real_out = Path(tmp) / "real"
+        build(ROOT, "mkdocs.yml", str(real_out), Path(tmp) / "real-cache")
+        figures["real_search_index_bytes"] = index_size(real_out)
         print(f"data/: search index {figures['real_search_index_bytes']} bytes")
-        timings = {}
+        cold_times = {}
         for tasks in (small, 10 * small):
             project = project_with(tasks, Path(tmp) / f"p{tasks}")
-            build_s, build_cpu_s = median_build(project, "mkdocs.yml", args.runs)
-            baseline_s, baseline_cpu_s = median_build(project, baseline_project(project).name, args.runs)
-            timings[tasks] = build_s
-            ratio = build_s / baseline_s
+            baseline = baseline_project(project).name
+            measured = compare_builds(project, baseline, args.runs)
+            cold_times[tasks] = measured["cold_build_s"]
             print(
-                f"{tasks} nhiệm vụ: build {build_s:.2f} s (CPU {build_cpu_s:.2f} s), "
-                f"MkDocs alone {baseline_s:.2f} s (CPU {baseline_cpu_s:.2f} s): {ratio:.2f}×"
+                f"{tasks} nhiệm vụ, load {load_average()}:\n"
+                f"  cold: ours {measured['cold_build_s']:.2f} s (CPU {measured['cold_build_cpu_s']:.2f} s), "
+                f"MkDocs alone {measured['cold_baseline_s']:.2f} s (CPU {measured['cold_baseline_cpu_s']:.2f} s): "
+                f"{measured['cold_overhead_ratio']:.2f}× wall, {measured['cold_cpu_ratio']:.2f}× CPU\n"
+                f"  warm: ours {measured['warm_build_s']:.2f} s (CPU {measured['warm_build_cpu_s']:.2f} s), "
+                f"MkDocs alone {measured['warm_baseline_s']:.2f} s (CPU {measured['warm_baseline_cpu_s']:.2f} s): "
+                f"{measured['warm_overhead_ratio']:.2f}× wall, {measured['warm_cpu_ratio']:.2f}× CPU"
             )
+            figures.update(measured)
             figures.update(
                 tasks=tasks,
-                build_s=round(build_s, 3),
-                baseline_s=round(baseline_s, 3),
-                overhead_ratio=round(build_s / baseline_s, 3),
-                build_cpu_s=round(build_cpu_s, 3),
-                baseline_cpu_s=round(baseline_cpu_s, 3),
-                search_index_bytes=index_size(project / "out-mkdocs.yml-0"),
+                build_s=measured["cold_build_s"],
+                baseline_s=measured["cold_baseline_s"],
+                overhead_ratio=measured["cold_overhead_ratio"],
+                build_cpu_s=measured["cold_build_cpu_s"],
+                baseline_cpu_s=measured["cold_baseline_cpu_s"],
+                search_index_bytes=index_size(project / "out-cold-0"),
             )
-        figures["scaling_ratio"] = round(timings[10 * small] / (10 * timings[small]), 3)
+        figures["scaling_ratio"] = round(cold_times[10 * small] / (10 * cold_times[small]), 3)
         figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
-        figures["serve_rebuild_s"] = round(serve_rebuild(Path(tmp) / f"p{small}"), 2)
+        project = Path(tmp) / f"p{10 * small}"
+        edits = max(1, args.runs)
+        ours = serve_rebuild(project, "mkdocs.yml", edits, project / "cache-warm")
+        alone = serve_rebuild(project, baseline, edits, None)
+        figures.update(
+            serve_rebuild_s=round(ours, 2),
+            serve_baseline_s=round(alone, 2),
+            serve_rebuild_ratio=round(ours / alone, 3),
+            load_after=load_average(),
+        )
         print(
             f"scaling {figures['scaling_ratio']}, peak memory {figures['peak_rss_mb']} MB, "
-            f"serve rebuild {figures['serve_rebuild_s']} s"
+            f"serve rebuild after an edit ({10 * small} tasks): ours {ours:.2f} s, MkDocs alone {alone:.2f} s"
         )
     print(json.dumps(figures))
     return 0

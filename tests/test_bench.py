@@ -40,6 +40,9 @@ def test_bench_prints_its_figures_as_json() -> None:
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     keys = ["tasks", "build_s", "baseline_s", "overhead_ratio", "scaling_ratio", "search_index_bytes"]
-    for key in [*keys, "peak_rss_mb", "serve_rebuild_s"]:
+    keys += ["cold_overhead_ratio", "cold_cpu_ratio", "warm_overhead_ratio", "warm_cpu_ratio"]
+    keys += ["cold_build_cpu_s", "cold_baseline_cpu_s", "warm_build_cpu_s", "warm_baseline_cpu_s"]
+    keys += ["serve_rebuild_s", "serve_baseline_s", "serve_rebuild_ratio"]
+    for key in [*keys, "peak_rss_mb"]:
         assert figures[key] is not None and figures[key] > 0, key
     assert figures["tasks"] == 100

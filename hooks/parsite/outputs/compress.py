@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import parallel
+from ..buildcache import BuildCache
 
 try:  # pinned in requirements.txt; without it the site still gets its .gz files
     import brotli
@@ -48,22 +49,43 @@ def text_files(site_dir: Path) -> list[Path]:
     )
 
 
-def _compress(path: Path) -> tuple[int, int, int]:
+def _packed(data: bytes) -> tuple[bytes, bytes | None]:
+    return gzip_bytes(data), (brotli.compress(data, quality=BROTLI_QUALITY) if brotli is not None else None)
+
+
+def _cached_packed(data: bytes, cache: BuildCache) -> tuple[bytes, bytes | None]:
+    """The two copies of `data`, from the cache when the same bytes were compressed before.
+
+    The entry is the gzip copy's length (8 bytes), the gzip copy, then the Brotli copy; the key
+    is the file's own bytes, so an entry can only be used for the bytes it was made from.
+    """
+    key = cache.key("compress", str(brotli is not None), data)
+    entry = cache.get(key)
+    if entry is not None and len(entry) >= 8:
+        size = int.from_bytes(entry[:8], "big")
+        if 8 + size <= len(entry):
+            return entry[8 : 8 + size], (entry[8 + size :] if brotli is not None else None)
+    packed, packed_br = _packed(data)
+    cache.put(key, len(packed).to_bytes(8, "big") + packed + (packed_br or b""))
+    return packed, packed_br
+
+
+def _compress(path: Path, cache: BuildCache | None = None) -> tuple[int, int, int]:
     data = path.read_bytes()
-    packed = gzip_bytes(data)
+    packed, packed_br = _packed(data) if cache is None else _cached_packed(data, cache)
     path.with_name(path.name + ".gz").write_bytes(packed)
-    packed_br = 0
-    if brotli is not None:
-        out = brotli.compress(data, quality=BROTLI_QUALITY)
-        path.with_name(path.name + ".br").write_bytes(out)
-        packed_br = len(out)
-    return len(data), len(packed), packed_br
+    if packed_br is not None:
+        path.with_name(path.name + ".br").write_bytes(packed_br)
+    return len(data), len(packed), len(packed_br or b"")
 
 
-def precompress(site_dir: Path) -> Compressed:
-    """Write `.gz` and `.br` beside every text file of `site_dir` (both cores, largest first)."""
+def precompress(site_dir: Path, cache: BuildCache | None = None) -> Compressed:
+    """Write `.gz` and `.br` beside every text file of `site_dir` (both cores, largest first).
+
+    With a `cache`, a file compressed by an earlier build (same bytes) gets its copies from it.
+    """
     files = text_files(site_dir)
-    sizes = parallel.balanced_map(_compress, files, weight=lambda p: p.stat().st_size)
+    sizes = parallel.balanced_map(lambda p: _compress(p, cache), files, weight=lambda p: p.stat().st_size)
     return Compressed(
         len(files),
         sum(s[0] for s in sizes),
