@@ -110,7 +110,7 @@ def edit_task(project: Path, mark: str) -> tuple[str, str]:
     old, tail = rest.split("\n", 1)
     new = f"Sửa lần {mark}: {yaml.safe_load(old)}"
     tasks.write_text(f"{head}\n    task: {json.dumps(new, ensure_ascii=False)}\n{tail}", encoding="utf-8")
-    lead = tail.split("\n    lead: ", 1)[1].split("\n", 1)[0].strip()
+    lead = ("\n" + tail).split("\n    lead: ", 1)[1].split("\n", 1)[0].strip()
     return lead, new
 
 
