@@ -273,3 +273,4 @@ def on_post_build(config: MkDocsConfig) -> None:
     )
     if _cache is not None:
         log.info("%s", _cache.summary())
+        _cache.prune()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,27 @@ def test_a_corrupted_cache_is_ignored_and_the_site_is_the_same(builds: dict[str,
     assert result.returncode == 0, result.stderr
     _assert_same_site(builds["none"], site)
     assert "mục hỏng bị bỏ qua" in result.stderr
+
+
+def test_prune_removes_only_old_entries_of_its_own(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path, "v1")
+    old, recent = cache.key("page", "old"), cache.key("page", "recent")
+    cache.put(old, b"old")
+    cache.put(recent, b"recent")
+    other = tmp_path / "ab" / "notes.txt"  # not a name the cache writes
+    other.parent.mkdir(exist_ok=True)
+    other.write_text("giữ lại", encoding="utf-8")
+    stray = tmp_path / old[:2] / ".tmp-killed-build"
+    stray.write_bytes(b"half")
+    now = time.time()
+    long_ago = now - 30 * 86_400
+    for path in (tmp_path / old[:2] / old, other, stray):
+        os.utime(path, (long_ago, long_ago))
+    assert cache.prune(now=now) == 2
+    assert cache.get(old) is None and cache.get(recent) == b"recent"
+    assert other.exists() and not stray.exists()
+    # Using an entry keeps it: a hit touches it.
+    os.utime(tmp_path / recent[:2] / recent, (long_ago, long_ago))
+    assert cache.get(recent) == b"recent"
+    assert cache.prune(now=now + 2 * 86_400) == 0
+    assert cache.get(recent) == b"recent"

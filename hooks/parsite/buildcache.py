@@ -17,7 +17,9 @@ two builds writing the same entry at once each rename a complete file (the last 
 both are equal, being made from the same inputs).
 
 The folder: `PARSITE_CACHE` when set (`off` turns the cache off), else `.cache/parsite/` under
-the project (git ignores it; the nightly workflow keeps it between runs).
+the project (git ignores it; the nightly workflow keeps it between runs). An entry is touched
+when used; `prune()` removes entries no build has used for `KEEP_DAYS` days, so the folder holds
+about what recent builds need instead of growing every night.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -53,6 +56,8 @@ LIBRARIES = (
 )
 # The core's files that make output: code, templates, schemas, the theme overrides.
 SOURCE_SUFFIXES = frozenset({".py", ".j2", ".json", ".html", ".js", ".css", ".svg"})
+KEEP_DAYS = 14
+_PRUNED = ".pruned"  # its time: the last prune (one a day is enough)
 
 
 def _digest(parts: Iterable[bytes]) -> str:
@@ -145,6 +150,8 @@ class BuildCache:
             self.misses += 1
             return None
         self.hits += 1
+        with contextlib.suppress(OSError):  # used: kept by prune()
+            os.utime(self._path(key))
         return payload
 
     @staticmethod
@@ -184,6 +191,37 @@ class BuildCache:
         except OSError:  # a read-only or full disk slows the build down, it does not stop it
             return
         self.written += 1
+
+    def prune(self, keep_days: float = KEEP_DAYS, now: float | None = None) -> int:
+        """Remove entries unused for `keep_days` days and stray temporary files; once a day at most.
+
+        Only names this module writes are touched (two hex digits / 64 hex digits), so a cache
+        folder pointed at the wrong place loses nothing else. Gives how many files were removed.
+        """
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        now = time.time() if now is None else now
+        marker = self.folder / _PRUNED
+        with contextlib.suppress(OSError):
+            if now - marker.stat().st_mtime < 86_400:
+                return 0
+        removed = 0
+        hexdigits = set("0123456789abcdef")
+        for sub in self.folder.iterdir():
+            if len(sub.name) != 2 or not set(sub.name) <= hexdigits or not sub.is_dir():
+                continue
+            for path in sub.iterdir():
+                ours = len(path.name) == 64 and set(path.name) <= hexdigits
+                stray = path.name.startswith(".tmp-")
+                with contextlib.suppress(OSError):
+                    age = now - path.stat().st_mtime
+                    if (ours and age > keep_days * 86_400) or (stray and age > 3_600):
+                        path.unlink()
+                        removed += 1
+        with contextlib.suppress(OSError):
+            marker.touch()
+            os.utime(marker, (now, now))
+        return removed
 
     def summary(self) -> str:
         """One line for the build log (Vietnamese, as every message a user reads)."""
