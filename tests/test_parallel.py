@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from helpers import copy_project, mkdocs_build
+from helpers import ROOT, copy_project, mkdocs_build
 from parsite import parallel
 
 
@@ -26,9 +30,71 @@ def test_balanced_map_keeps_the_order_of_the_items(workers: str) -> None:
     ]
 
 
-def test_balanced_map_uses_another_process_when_allowed(workers: str) -> None:
-    pids = {pid for pid in parallel.balanced_map(lambda _: os.getpid(), [1, 2, 3, 4], weight=lambda _: 1)}
-    assert len(pids) == int(workers)
+# Run in a fresh interpreter: this test process may have threads of its own (the browser tests'
+# web server), and then nothing forks. PARSITE_WORKERS=2; no warning may be printed.
+FORK_CHECK = """
+import json, os, sys, threading
+sys.path.insert(0, sys.argv[1])
+from parsite import parallel
+
+def balanced():
+    values = parallel.balanced_map(lambda n: (n * n, os.getpid()), [1, 2, 3, 4], weight=float)
+    assert [v for v, _ in values] == [1, 4, 9, 16]
+    return sorted({pid for _, pid in values} - {os.getpid()})
+
+def stream():
+    made = parallel.Stream(lambda: iter([("a.md", os.getpid())]), then=os.getpid)
+    page_pid, last_pid = made.get("a.md"), made.finish()
+    assert page_pid == last_pid
+    return page_pid != os.getpid()
+
+seen = {"alone": [len(balanced()), stream(), len(balanced())]}
+stop = threading.Event()
+server = threading.Thread(target=stop.wait)  # as mkdocs serve's server and file watcher
+server.start()
+seen["beside_a_thread"] = [len(balanced()), stream(), parallel.can_fork()]
+stop.set()
+server.join()
+seen["after"] = [len(balanced()), parallel.can_fork()]
+print(json.dumps(seen))
+"""
+
+
+def _interpreters() -> list[Any]:
+    """This test's Python, and the newer ones found here (3.12+ warn about fork beside threads)."""
+    found: list[Any] = [pytest.param(sys.executable, id="this-python")]
+    for version in ("3.12", "3.13"):
+        candidates = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python"))
+        found.append(
+            pytest.param(
+                str(candidates[-1]) if candidates else "",
+                id=f"python{version}",
+                marks=pytest.mark.skipif(not candidates, reason=f"no Python {version} under ~/.pyenv/versions"),
+            )
+        )
+    return found
+
+
+@pytest.mark.parametrize("python", _interpreters())
+def test_forks_only_while_single_threaded_and_never_warns(python: str) -> None:
+    result = subprocess.run(
+        # Printed, not raised: CPython drops the fork warning when it is made an error
+        # (-W error::DeprecationWarning hides it), so the test reads stderr instead.
+        [python, "-W", "error", "-W", "always::DeprecationWarning", "-c", FORK_CHECK, str(ROOT / "hooks")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PARSITE_WORKERS": "2"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    seen = json.loads(result.stdout)
+    # Alone: the second share and the stream run in another process; once the stream has
+    # finished its reader thread is gone, so the next map forks again.
+    assert seen["alone"] == [1, True, 1]
+    # Beside another thread: everything runs here, same results, no fork and no warning.
+    assert seen["beside_a_thread"] == [0, False, False]
+    assert seen["after"] == [1, True]
 
 
 def test_a_failing_job_names_its_error(workers: str) -> None:

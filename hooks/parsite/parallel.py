@@ -12,6 +12,12 @@ is copied up front) and sends back only its results, pickled through a pipe.
 Where fork is not available (Windows) or there is one core, everything runs in this
 process, in the same order, with the same result. `PARSITE_WORKERS` sets the number of
 processes (1: no fork), e.g. to compare the two or to leave cores to other jobs.
+
+Fork is used only while this process has a single thread. A forked child holds only the
+thread that forked; a lock another thread held at that moment (the server and file watcher
+of `mkdocs serve`, which rebuilds from its own thread) stays locked in the child forever,
+and Python 3.12+ warns about it. With other threads alive the work runs here instead (same
+result, one core): `mkdocs build` and CI fork as before, a serve rebuild does not.
 """
 
 from __future__ import annotations
@@ -47,6 +53,20 @@ def workers() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def _threads() -> int:
+    """Threads of this process, counted as Python's own fork warning counts them."""
+    try:  # Linux: the 20th field of /proc/self/stat (after the command name in parentheses)
+        with open("/proc/self/stat", "rb") as stat:
+            return int(stat.read().rsplit(b")", 1)[1].split()[17])
+    except (OSError, IndexError, ValueError):
+        return threading.active_count()
+
+
+def can_fork() -> bool:
+    """Whether a forked process is safe now: fork exists and this process has one thread."""
+    return hasattr(os, "fork") and _threads() == 1
 
 
 class Pending(Generic[T]):
@@ -110,8 +130,9 @@ def _fork(child: Callable[[int], NoReturn]) -> tuple[int, int]:
 
 
 def start(run: Callable[[], T]) -> Pending[T]:
-    """Run `run()` in a forked process; `.result()` waits for it. Runs it here with one worker."""
-    if workers() < 2:
+    """Run `run()` in a forked process; `.result()` waits for it. Runs it here with one worker
+    or when fork is not safe (see can_fork)."""
+    if workers() < 2 or not can_fork():
         try:
             return Pending(value=run())
         except Exception:
@@ -125,7 +146,7 @@ def balanced_map(func: Callable[[T], R], items: Sequence[T], weight: Callable[[T
     Heaviest item first, to the least loaded process; this process takes the first share.
     """
     count = min(workers(), len(items))
-    if count < 2:
+    if count < 2 or not can_fork():
         return [func(item) for item in items]
     shares: list[list[int]] = [[] for _ in range(count)]
     loads = [0.0] * count
@@ -169,7 +190,8 @@ class Stream:
         self._end: tuple[str, Any] | None = None
         self._ready = threading.Condition()
         self._pid: int | None = None
-        if workers() < 2:
+        self._reader: threading.Thread | None = None
+        if workers() < 2 or not can_fork():
             try:
                 self._values.update(produce())
                 self._end = ("ok", then())
@@ -251,3 +273,8 @@ class Stream:
         if self._pid is not None:
             os.waitpid(self._pid, 0)
             self._pid = None
+        if self._reader is not None:
+            # The pipe is closed once the process has ended: the reader ends too, and the
+            # next fork sees a single thread again.
+            self._reader.join()
+            self._reader = None
