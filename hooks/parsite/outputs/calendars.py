@@ -7,15 +7,11 @@ subscribed calendar updates its events instead of duplicating them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, timedelta
 
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task, Unit
-
-if TYPE_CHECKING:
-    from icalendar import Event
 
 FOLDER = "lich"
 
@@ -35,20 +31,52 @@ def task_url(task: Task, site_url: str | None) -> str | None:
     return f"{site_url.rstrip('/')}/don-vi/{task.lead.id}/#{task.anchor}"
 
 
-def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Event | None:
+def _text(value: str) -> str:
+    """An iCalendar TEXT value (RFC 5545 3.3.11), escaped exactly as the icalendar library does."""
+    return (
+        value.replace("\\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """A content line folded under 75 octets (RFC 5545 3.1), as the icalendar library folds it:
+    never inside a character, never right after a backslash or caret that escapes the next one."""
+    if len(line) < 75 and line.isascii():
+        return line
+    folded: list[str] = []
+    current: list[str] = []
+    count = 0
+    for char in line:
+        size = 1 if char < "\x80" else len(char.encode("utf-8"))
+        if current and count + size >= 75:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                folded.append("".join(current))
+                current, count = [carried], 1
+            else:
+                folded.append("".join(current))
+                current, count = [], 0
+        current.append(char)
+        count += size
+    if current:
+        folded.append("".join(current))
+    return "\r\n ".join(folded)
+
+
+def _event(site: Site, task: Task, site_url: str | None, stamp: str, uid_domain: str) -> bytes | None:
+    """One task's VEVENT, serialised here: the icalendar library took most of a build's calendar
+    time building and folding objects for text that is already known (tests/test_calendars.py
+    checks the bytes against the library's on hostile text)."""
     due = task.deadline.due
     if due is None:
         return None
-    from icalendar import Event  # only the process that makes downloads needs it
-
     plan = next(p for p in site.plans if p.year == task.plan_year)
-    event = Event()
-    # From the first short name: a renamed agency keeps its calendar events (same UIDs).
-    event.add("uid", f"{task.anchor}@{fmt.slugify(site.agency.first_short, '-')}.chi-so-cchc")
-    event.add("dtstamp", stamp)
-    event.add("dtstart", due)
-    event.add("dtend", due + timedelta(days=1))
-    event.add("summary", f"{task.id} · {task.task}")
     lines = [
         f"Kế hoạch: {plan.short_title}",
         f"Lĩnh vực {task.field.id}: {task.field.name}",
@@ -62,11 +90,20 @@ def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Eve
         lines.append("Dữ liệu minh họa.")
     url = task_url(task, site_url)
     if url:
-        event.add("url", url)
         lines.append(url)
-    event.add("description", "\n".join(lines))
-    event.add("transp", "TRANSPARENT")
-    return event
+    # The icalendar library's order: its canonical properties first, then the others by name.
+    properties = [
+        f"SUMMARY:{_text(f'{task.id} · {task.task}')}",
+        f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{due + timedelta(days=1):%Y%m%d}",
+        f"DTSTAMP:{stamp}",
+        f"UID:{_text(f'{task.anchor}@{uid_domain}')}",
+        f"DESCRIPTION:{_text(chr(10).join(lines))}",
+        "TRANSP:TRANSPARENT",
+    ]
+    if url:
+        properties.append(f"URL:{url}")
+    return ("BEGIN:VEVENT\r\n" + "".join(_fold(p) + "\r\n" for p in properties) + "END:VEVENT\r\n").encode()
 
 
 def _calendar(site: Site, name: str, events: list[bytes]) -> bytes:
@@ -86,12 +123,15 @@ def calendar_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
 
     Each event is serialised once and shared by every feed it belongs to.
     """
-    stamp = clock.build_time().astimezone(UTC)  # DTSTAMP: the build time (SOURCE_DATE_EPOCH pins it)
+    # DTSTAMP: the build time (SOURCE_DATE_EPOCH pins it), in UTC.
+    stamp = f"{clock.build_time().astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    # From the first short name: a renamed agency keeps its calendar events (same UIDs).
+    uid_domain = f"{fmt.slugify(site.agency.first_short, '-')}.chi-so-cchc"
     events: dict[Task, bytes] = {}
     for task in sorted(site.tasks, key=lambda t: (t.plan_year, t.id)):
-        event = _event(site, task, site_url, stamp)
+        event = _event(site, task, site_url, stamp, uid_domain)
         if event is not None:
-            events[task] = event.to_ical()
+            events[task] = event
     files = {calendar_path(): _calendar(site, f"Hạn nhiệm vụ CCHC – {site.agency.short}", list(events.values()))}
     for unit in site.agency.units:
         mine = [ical for task, ical in events.items() if task.lead.id == unit.id or unit in task.support]

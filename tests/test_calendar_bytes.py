@@ -1,0 +1,97 @@
+"""Calendars are serialised by the core (parsite.outputs.calendars), byte for byte as the icalendar
+library would write them, and the library still reads them back as written."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, timedelta
+
+import pytest
+from helpers import ROOT
+from icalendar import Calendar, Event
+from icalendar.parser.content_line import Contentline
+from icalendar.prop import vText
+from parsite import clock, fmt
+from parsite.data_in import progress
+from parsite.data_in.model import Site, Task
+from parsite.outputs import calendars
+from parsite.site import load_site
+
+HOSTILE = [
+    "",
+    "a",
+    "x" * 74,
+    "x" * 75,
+    "x" * 200,
+    "dấu, chấm; phẩy\\ gạch \\N \\n và\nxuống\r\ndòng\rcuối",
+    "ẩ" * 40,  # three bytes each: a fold never cuts a character
+    "😀" * 30 + "x",  # four bytes each
+    "\\" * 90,
+    "^" * 80 + "\\,\\;",
+    "a" * 72 + "\\\\b" + "c" * 80,
+    "<script>alert(1)</script> BEGIN:VEVENT\nEND:VCALENDAR",
+    "tab\tand spaces   ",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_text_is_escaped_and_folded_as_the_library_does(text: str) -> None:
+    for name in ("SUMMARY", "DESCRIPTION", "X-LONG-PROPERTY-NAME"):
+        expected = Contentline.from_parts(name, vText(text).params, vText(text)).to_ical().decode("utf-8")
+        assert calendars._fold(f"{name}:{calendars._text(text)}") == expected
+        for line in expected.split("\r\n"):
+            assert len(line.encode("utf-8")) <= 75
+
+
+def _reference(site: Site, site_url: str | None) -> dict[str, bytes]:
+    """The calendars as the icalendar library writes them (the code before it was replaced)."""
+    stamp = clock.build_time().astimezone(UTC)
+    events: dict[Task, bytes] = {}
+    for task in sorted(site.tasks, key=lambda t: (t.plan_year, t.id)):
+        due = task.deadline.due
+        if due is None:
+            continue
+        plan = next(p for p in site.plans if p.year == task.plan_year)
+        event = Event()
+        event.add("uid", f"{task.anchor}@{fmt.slugify(site.agency.first_short, '-')}.chi-so-cchc")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", due)
+        event.add("dtend", due + timedelta(days=1))
+        event.add("summary", f"{task.id} · {task.task}")
+        lines = [
+            f"Kế hoạch: {plan.short_title}",
+            f"Lĩnh vực {task.field.id}: {task.field.name}",
+            f"Đơn vị chủ trì: {task.lead.name}",
+            f"Đơn vị phối hợp: {'; '.join(u.name for u in task.support) or 'không có'}",
+            f"Thời hạn hoàn thành: {fmt.deadline(task.deadline)}",
+            f"Sản phẩm: {task.output}",
+            f"Trạng thái ngày {fmt.day(site.today)}: {progress.state(task, site.today).label}",
+        ]
+        if task.sample:
+            lines.append("Dữ liệu minh họa.")
+        url = calendars.task_url(task, site_url)
+        if url:
+            event.add("url", url)
+            lines.append(url)
+        event.add("description", "\n".join(lines))
+        event.add("transp", "TRANSPARENT")
+        events[task] = event.to_ical()
+    files = {
+        calendars.calendar_path(): calendars._calendar(
+            site, f"Hạn nhiệm vụ CCHC – {site.agency.short}", list(events.values())
+        )
+    }
+    for unit in site.agency.units:
+        mine = [ical for task, ical in events.items() if task.lead.id == unit.id or unit in task.support]
+        files[calendars.calendar_path(unit)] = calendars._calendar(site, f"Hạn nhiệm vụ CCHC – {unit.name}", mine)
+    return files
+
+
+@pytest.mark.parametrize("site_url", [None, "https://so.example.gov.vn/cchc/"])
+def test_calendars_are_the_bytes_the_library_would_write(site_url: str | None) -> None:
+    site = load_site(ROOT / "data", ROOT, today=date(2025, 3, 31))
+    made = calendars.calendar_files(site, site_url)
+    assert made == _reference(site, site_url)
+    for ics in made.values():
+        parsed = Calendar.from_ical(ics)
+        for event in parsed.walk("VEVENT"):
+            assert str(event["summary"]).split(" · ", 1)[0] in {t.id for t in site.tasks}
