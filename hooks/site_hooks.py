@@ -17,6 +17,8 @@ Nothing is written into `docs/`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,7 +36,7 @@ from parsite.buildcache import BuildCache, code_version, tree_digest
 from parsite.clock import ClockError
 from parsite.data_in.model import Site
 from parsite.fmt import html, slugify
-from parsite.outputs.changes import Changes, compare, find_previous
+from parsite.outputs.changes import Changes, Previous, compare, find_previous
 from parsite.outputs.compress import precompress
 from parsite.outputs.emblem import Emblem, emblem
 from parsite.outputs.exports import downloads, write_downloads
@@ -64,12 +66,12 @@ _streamed: set[str] = set()  # pages whose Markdown comes from _making
 _emblem: Emblem | None = None
 _titles: dict[str, str] = {}  # generated page → its title, plain text from the model
 _cache: BuildCache | None = None
-_inputs = ""  # everything the generated pages and downloads are made from (see _data_inputs)
+_previous: Previous | None = None  # the live release's data snapshot, compared in the change summary
 _page_context = ""  # what converting a page depends on besides its Markdown (page_cache.context_key)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _site, _emblem, _changes, _titles, _cache
+    global _site, _emblem, _changes, _titles, _cache, _previous
     root = Path(config.config_file_path).parent
     # The code version covers this folder: the core, its templates and schemas, the theme, the hooks.
     _cache = BuildCache.for_project(root, code_version(Path(__file__).parent))
@@ -90,7 +92,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
     log.info("Đã đọc dữ liệu: %d kế hoạch, %d năm kết quả", len(_site.plans), len(_site.results))
     # What changed since the live release, for the people who check the nightly build.
-    _changes = compare(find_previous(), _site)
+    _previous = find_previous()
+    _changes = compare(_previous, _site)
     log.info("%s", _changes.summary())
     for line in _changes.details():
         log.info("  %s", line)
@@ -98,17 +101,19 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def _data_inputs(root: Path, site_url: str | None, changes: Changes | None) -> str:
+def _data_inputs(root: Path, site_url: str | None, previous: Previous | None) -> str:
     """What the generated pages and downloads are made from besides the code: every file under
-    data/, today, the build time, the site's address and the changes since the live release."""
+    data/, today, the build time, the site's address and the live release's data snapshot (the
+    change summary compares with it)."""
+    snapshot = json.dumps(previous.data, sort_keys=True, default=str) if previous else ""
     return "\n".join(
         [
             tree_digest(root / "data"),
             clock.today().isoformat(),
             clock.build_time().isoformat(),
             site_url or "",
-            changes.summary() if changes else "",
-            *(changes.details() if changes else []),
+            previous.why if previous else "",
+            hashlib.sha256(snapshot.encode("utf-8")).hexdigest(),
         ]
     )
 
@@ -161,10 +166,10 @@ def _set_identity(config: MkDocsConfig, site: Site) -> None:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    global _making, _streamed, _inputs
+    global _making, _streamed
     assert _site is not None and _cache is not None  # set by on_config
     site, site_dir, changes, cache = _site, Path(config.site_dir), _changes, _cache
-    _inputs = inputs = _data_inputs(Path(config.config_file_path).parent, config.site_url, changes)
+    inputs = _data_inputs(Path(config.config_file_path).parent, config.site_url, _previous)
     made = {
         path: _cached_download(cache, inputs, path, make) for path, make in downloads(site, config.site_url).items()
     }
