@@ -169,10 +169,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     global _making, _streamed
     assert _site is not None and _cache is not None  # set by on_config
     site, site_dir, changes, cache = _site, Path(config.site_dir), _changes, _cache
+    made = downloads(site, config.site_url)
+    # Generated pages and downloads are keyed by the build time too (calendars, workbooks and the
+    # current quarter's report carry it): unless SOURCE_DATE_EPOCH pins it, no later build could
+    # use them, so they are not stored. Converted pages and compressed copies are keyed by content.
+    pinned = clock.build_time_pinned()
     inputs = _data_inputs(Path(config.config_file_path).parent, config.site_url, _previous)
-    made = {
-        path: _cached_download(cache, inputs, path, make) for path, make in downloads(site, config.site_url).items()
-    }
+    if pinned:
+        made = {path: _cached_download(cache, inputs, path, make) for path, make in made.items()}
     pages = page_paths(site)
     for path in (*pages, *made):
         if files.get_file_from_path(path) is not None:
@@ -180,7 +184,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # A parallel process renders the pages in MkDocs's reading order (on_pre_page takes each
     # one as MkDocs reaches it), then writes the downloads straight into the site folder.
     _making = parallel.Stream(
-        lambda: _cached_pages(cache, inputs, pages, lambda: rendered_pages(site, changes)),
+        lambda: (
+            _cached_pages(cache, inputs, pages, lambda: rendered_pages(site, changes))
+            if pinned
+            else rendered_pages(site, changes)
+        ),
         then=lambda: write_downloads(made, site_dir),
     )
     _streamed = set(pages)

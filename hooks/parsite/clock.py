@@ -28,6 +28,11 @@ def build_time() -> datetime:
     return datetime.now(VIETNAM).replace(microsecond=0)
 
 
+def build_time_pinned() -> bool:
+    """Whether SOURCE_DATE_EPOCH sets the build time (two builds then share it)."""
+    return bool(os.environ.get("SOURCE_DATE_EPOCH"))
+
+
 def today() -> date:
     """Today's date in Vietnam, not UTC (at 01:00 in Hà Nội it is still yesterday in UTC)."""
     pinned = os.environ.get("SITE_TODAY")
