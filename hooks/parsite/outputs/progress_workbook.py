@@ -64,6 +64,7 @@ FIRST_ROW = HEADER_ROW + 1
 # The states a unit may choose, as labels; "quá hạn" is computed from the deadline, not chosen.
 STATE_CHOICES = ("dang-thuc-hien", "hoan-thanh", "tam-dung", "chua-trien-khai")
 
+GUIDE_WIDTHS = (30.0, 95.0)
 GREY = "F2F2F2"
 YELLOW = "FFF8DC"
 
@@ -96,6 +97,21 @@ def last_entry(task: Task, today: date) -> str:
         return "Chưa có"
     entry = entries[-1]
     return f"{fmt.day(entry.date)}: {entry.text}"
+
+
+# Row heights are set from the text: neither Excel nor LibreOffice fits a row's height to
+# wrapped text in a file it opens, so long tasks would print cut off or over the next row.
+LINE_HEIGHT = 15.0  # points per line of 11 pt text
+MAX_HEIGHT = 409.0  # Excel's limit
+
+
+def row_height(cells: list[tuple[str, float]]) -> float:
+    """Height (points) for a row holding each text in a column of that width (characters)."""
+    lines = 1
+    for text, width in cells:
+        per_line = max(1, int(width * 0.9) - 1)  # wide letters and word breaks: a little less than the width
+        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")))
+    return min(MAX_HEIGHT, LINE_HEIGHT * lines + 3)
 
 
 def _header_text(text: str) -> str:
@@ -203,8 +219,8 @@ def _guide_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # t
             first.font = fonts[kind]
         if value is not None:
             _text_cell(sheet, row, 2, value).alignment = Alignment(vertical="top", wrap_text=True)
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 95
+            sheet.row_dimensions[row].height = row_height([(label, GUIDE_WIDTHS[0]), (value, GUIDE_WIDTHS[1])])
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = GUIDE_WIDTHS
     sheet.protection.sheet = True  # no password: it guards against slips, not people
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -270,6 +286,8 @@ def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  
                 cell.protection = Protection(locked=False)
             if column.key in ("date", "completed"):
                 cell.number_format = DATE_FORMAT
+        texts = [(str(values[c.key]), c.width) for c in COLUMNS if values.get(c.key) is not None]
+        sheet.row_dimensions[row].height = row_height(texts)
 
     letters = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
     # The state: a list of the labels (an inline list: short, no hidden sheet to lose).
