@@ -230,7 +230,7 @@ def _guide_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # t
 
 
 def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # type: ignore[no-untyped-def]
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.properties import PageSetupProperties
@@ -239,6 +239,24 @@ def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     grey, yellow = (PatternFill("solid", fgColor=c) for c in (GREY, YELLOW))
     top = Alignment(vertical="top", wrap_text=True)
+    # One named style per kind of cell, applied in one step: styling each cell attribute by
+    # attribute took 6 of the 8 s of a 10 000-task unit. The names show in Excel's cell styles.
+    styles = {
+        "fixed": NamedStyle("Thông tin nhiệm vụ", fill=grey, border=border, alignment=top),
+        "open": NamedStyle(
+            "Đơn vị điền", fill=yellow, border=border, alignment=top, protection=Protection(locked=False)
+        ),
+        "date": NamedStyle(
+            "Đơn vị điền ngày",
+            fill=yellow,
+            border=border,
+            alignment=top,
+            protection=Protection(locked=False),
+            number_format=DATE_FORMAT,
+        ),
+    }
+    for style in styles.values():
+        sheet.parent.add_named_style(style)
     last_col = len(COLUMNS)
     first_edit = next(i for i, c in enumerate(COLUMNS, start=1) if c.editable)
 
@@ -278,14 +296,12 @@ def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  
         extra = offset >= len(tasks)
         for index, column in enumerate(COLUMNS, start=1):
             cell = _text_cell(sheet, row, index, values.get(column.key))
-            cell.border = border
-            cell.alignment = top
-            open_cell = column.editable or (extra and column.key in ("id", "year"))
-            cell.fill = yellow if open_cell else grey
-            if open_cell:
-                cell.protection = Protection(locked=False)
             if column.key in ("date", "completed"):
-                cell.number_format = DATE_FORMAT
+                cell.style = styles["date"].name
+            elif column.editable or (extra and column.key in ("id", "year")):
+                cell.style = styles["open"].name
+            else:
+                cell.style = styles["fixed"].name
         texts = [(str(values[c.key]), c.width) for c in COLUMNS if values.get(c.key) is not None]
         sheet.row_dimensions[row].height = row_height(texts)
 
