@@ -469,3 +469,21 @@ def test_nothing_is_written_unless_the_data_still_validates(
     assert outcome.added == [] and outcome.written == []
     assert any(re.match(r"data/plans/2024/tasks\.yml:\d+:\d+: status: ", p) for p in outcome.problems), outcome.problems
     assert (data / "plans" / "2024" / "tasks.yml").read_bytes() == before
+
+
+def test_a_state_already_in_force_is_not_written_again(data: Path, tmp_path: Path) -> None:
+    """NV01 was finished on 20/12/2024; a later report saying "Hoàn thành" changes no state."""
+    tasks = data / "plans" / "2024" / "tasks.yml"
+    text = tasks.read_text(encoding="utf-8")
+    # The same finish written as the task's completion date instead of the entry's state.
+    tasks.write_text(
+        text.replace("        status: hoan-thanh\n  - id: NV02", "  - id: NV02", 1).replace(
+            "    deadline: 2024-12-25\n", "    deadline: 2024-12-25\n    completed: 2024-12-20\n", 1
+        ),
+        encoding="utf-8",
+    )
+    rows = {"NV01": {"Ngày": "10/01/2025", "Nội dung đã thực hiện": "Gửi kế hoạch.", "Trạng thái mới": "Hoàn thành"}}
+    outcome = run_import(data, workbook(data, "van-phong", tmp_path, rows))
+    assert not outcome.refused and [e.status for e in outcome.added] == [None]
+    nv01 = next(t for t in load_site(data, data.parent, date.fromisoformat(TODAY)).tasks if t.id == "NV01")
+    assert nv01.completed == date(2024, 12, 20) and nv01.progress[-1].status is None

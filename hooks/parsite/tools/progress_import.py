@@ -178,6 +178,8 @@ def check_row(row: Row, unit: Unit, index: _Index, today: date) -> tuple[NewEntr
             done = sorted({c.date for c in task.changes if c.status == "hoan-thanh"} - {completed}) if task else []
             if done:
                 reasons.append(f"nhiệm vụ đã ghi hoàn thành ngày {fmt.day(done[-1])}; sửa trực tiếp trong tasks.yml")
+    if task is not None and day is not None and status is not None and status == progress.status(task, day):
+        status = None  # no change of state: written without `status`, as editors do
     if task is not None and day is not None and status == "hoan-thanh" and task.completed not in (None, day):
         reasons.append(
             f"nhiệm vụ đã ghi ngày hoàn thành {fmt.day(task.completed)} (completed); "
@@ -185,8 +187,6 @@ def check_row(row: Row, unit: Unit, index: _Index, today: date) -> tuple[NewEntr
         )
     if reasons or task is None or day is None or text is None:
         return None, reasons
-    if status is not None and completed is None and status == progress.status(task, day):
-        status = None  # no change of state: written without `status`, as editors do
     return NewEntry(row, task, day, text, evidence, note, status, completed), []
 
 
