@@ -340,13 +340,14 @@ def test_every_refused_row_is_reported_with_its_row_and_reason(data: Path, tmp_p
         "NV11": {**good, "Minh chứng": "Văn bản số 1"},
         "NV13": {"Ngày": "05/03/2025", **good, "Trạng thái mới": "Tạm dừng", "Ngày hoàn thành": "01/03/2025"},
         "NV20": {"Ngày": "05/03/2025", **good, "Trạng thái mới": "Hoàn thành", "Ngày hoàn thành": "06/03/2025"},
+        "NV21": {"Ngày": "05/03/2025", "Nội dung đã thực hiện": "Đã \u202egửi", "Minh chứng": "x" * 5001},
         1: {"Mã nhiệm vụ": "NV99", "Ngày": "05/03/2025", **good},
         2: {"Mã nhiệm vụ": "NV03", "Ngày": "05/03/2025", **good},
         3: {"Mã nhiệm vụ": None, "Ngày": "05/03/2025", **good},
         4: {"Mã nhiệm vụ": "NV02", "Năm kế hoạch": 2023, "Ngày": "05/03/2025", **good},
     }
     led = led_by("van-phong")
-    assert {"NV01", "NV02", "NV04", "NV05", "NV06", "NV10", "NV11", "NV13", "NV20"} <= set(led)
+    assert {"NV01", "NV02", "NV04", "NV05", "NV06", "NV10", "NV11", "NV13", "NV20", "NV21"} <= set(led)
     first_extra = 3 + len(led)
     extra = {first_extra + i: values for i, values in enumerate(v for k, v in rows.items() if isinstance(k, int))}
     path = workbook(data, "van-phong", tmp_path, {k: v for k, v in rows.items() if isinstance(k, str)} | extra)
@@ -367,6 +368,8 @@ def test_every_refused_row_is_reported_with_its_row_and_reason(data: Path, tmp_p
         f"{prefix} {where['NV13']} (NV13): có ngày hoàn thành nhưng trạng thái mới là 'Tạm dừng'; chọn 'Hoàn thành'",
         f"{prefix} {where['NV20']} (NV20): ngày hoàn thành 06/03/2025 sau ngày báo cáo 05/03/2025; "
         "ghi ngày hoàn thành vào cột Ngày",
+        f"{prefix} {where['NV21']} (NV21): nội dung: có ký tự không in được U+202E; hãy gõ lại; "
+        "minh chứng: dài 5001 ký tự, quá giới hạn 5000",
         f"{prefix} {first_extra} (NV99): không có nhiệm vụ mã 'NV99' trong kế hoạch năm 2024",
         f"{prefix} {first_extra + 1} (NV03): nhiệm vụ NV03 (kế hoạch năm 2024) do TTr (thanh-tra) chủ trì, "
         "không phải đơn vị của bảng tính, VP (van-phong)",
