@@ -31,6 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 from parsite import clock, parallel
 from parsite.buildcache import BuildCache, code_version, tree_digest
 from parsite.clock import ClockError
@@ -53,6 +54,7 @@ from parsite.outputs.render import (
     rendered_pages,
 )
 from parsite.outputs.search import SearchConfigError, check_search_fields, write_index_as_utf8
+from parsite.outputs.share import DEFAULT_IMAGE, Share, page_shares
 from parsite.outputs.unused_assets import remove_unused
 from parsite.problems import DataError
 from parsite.site import load_site
@@ -65,13 +67,14 @@ _making: parallel.Stream | None = None
 _streamed: set[str] = set()  # pages whose Markdown comes from _making
 _emblem: Emblem | None = None
 _titles: dict[str, str] = {}  # generated page → its title, plain text from the model
+_shares: dict[str, Share] = {}  # generated page → what a shared link shows (parsite.outputs.share)
 _cache: BuildCache | None = None
 _previous: Previous | None = None  # the live release's data snapshot, compared in the change summary
 _page_context = ""  # what converting a page depends on besides its Markdown (page_cache.context_key)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _site, _emblem, _changes, _titles, _cache, _previous
+    global _site, _emblem, _changes, _titles, _cache, _previous, _shares
     root = Path(config.config_file_path).parent
     # The code version covers this folder: the core, its templates and schemas, the theme, the hooks.
     _cache = BuildCache.for_project(root, code_version(Path(__file__).parent))
@@ -88,6 +91,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Material prints navigation titles as markup: they are escaped here, by the one filter.
     config.nav = html_titles(nav(_site)) + list(config.nav or [])  # hand-written pages of docs/ after them
     _titles = page_titles(_site)
+    _shares = page_shares(_site)
+    config.extra["share"] = _share_meta(_shares[DEFAULT_IMAGE], config)  # the 404 page's
     config.extra["build_stamp"] = build_stamp()
     config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
     log.info("Đã đọc dữ liệu: %d kế hoạch, %d năm kết quả", len(_site.plans), len(_site.results))
@@ -239,11 +244,43 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
-    """The Atom feeds a page announces (<link rel="alternate">, in hooks/theme/main.html)."""
+    """The Atom feeds a page announces (<link rel="alternate">) and what a shared link to it
+    shows (Open Graph and Twitter meta, its description), printed by hooks/theme/main.html."""
     if _site is not None:
         page.meta["atom_feeds"] = page_feeds(_site, page.file.src_uri)
+        share = _shares.get(page.file.src_uri)
+        if share is None:  # a page written by hand: its own title, the site's description and card
+            site_card = _shares[DEFAULT_IMAGE]
+            page.meta["share"] = _share_meta(site_card, config, page, Markup(html(page.title or site_card.title)))
+        else:
+            page.meta["share"] = _share_meta(share, config, page)
+        page.meta["description"] = page.meta["share"]["description"]
     return context
 
+
+def _share_meta(
+    share: Share, config: MkDocsConfig, page: Page | None = None, title: Markup | None = None
+) -> dict:
+    """The values of a page's share meta, each HTML-escaped once here (the template prints them
+    as they are). The image's address is absolute once the portal address (site_url) is set;
+    before that it is a link within the site. Without a page (404): the image path only, the
+    template puts it under the 404 page's base URL."""
+    if config.site_url:
+        image: str | None = config.site_url.rstrip("/") + "/" + share.image
+    else:
+        image = get_relative_url(share.image, page.url) if page is not None else None
+    url = page.canonical_url if page is not None else None
+    return {
+        "title": title if title is not None else Markup(html(share.title)),
+        "description": Markup(html(share.description)),
+        "image": Markup(html(image)) if image else None,
+        "image_path": share.image,
+        "image_alt": Markup(html(share.image_alt)),
+        "width": share.width,
+        "height": share.height,
+        "url": Markup(html(url)) if url else None,
+        "site_name": config.site_name,  # escaped once in on_config
+    }
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     """Every page has been read: wait for the downloads, before MkDocs copies files."""

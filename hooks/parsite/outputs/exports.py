@@ -23,7 +23,7 @@ from typing import Any
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task
-from . import finder
+from . import finder, share
 from .calendars import calendar_files, calendar_paths
 from .changes import SNAPSHOT, snapshot_bytes
 from .feeds import feed_files, feed_paths
@@ -254,6 +254,7 @@ def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[],
         files[workbook_path(unit)] = lambda unit=unit: workbook_bytes(site, unit)
     for report in quarter_reports(site):
         files[f"bao-cao/{report.slug}.docx"] = lambda report=report: _docx(site, report)
+    files.update(share.image_files(site))
     return files
 
 

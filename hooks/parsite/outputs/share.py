@@ -1,0 +1,130 @@
+"""Links that share well: each page's title, description and share image (Open Graph, Twitter).
+
+Readers arrive from links shared on Zalo and Facebook, which show a page's `og:title`,
+`og:description` and `og:image`. This module says, for every generated page, what those are
+(plain text from the model: the adapter escapes it once where it is printed) and makes the
+images (share_image.py) as downloads, in the process that writes the other downloads.
+
+One image per generated page: their number grows with plans, units, fields and quarters,
+never with tasks. Pages written by hand (the editors' guide) and the 404 page share the
+site's own card (DEFAULT_IMAGE).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..data_in.model import Site
+from . import render
+from .share_image import HEIGHT, WIDTH, Bar, Card
+
+FOLDER = "chia-se"
+DEFAULT_IMAGE = f"{FOLDER}/trang.png"
+DESCRIPTION_LIMIT = 300  # characters; link previews show two or three lines of it
+
+
+@dataclass(frozen=True)
+class Share:
+    """What a shared link to one page shows: plain text, not escaped."""
+
+    title: str
+    description: str
+    image: str  # site-relative path of the PNG
+    image_alt: str
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+def image_path(page: str) -> str:
+    """'don-vi/van-phong.md' → 'chia-se/don-vi/van-phong.png'; 'index.md' → 'chia-se/trang-chu.png'."""
+    stem = page[: -len(".md")]
+    if stem == "index":
+        stem = "trang-chu"
+    elif stem.endswith("/index"):
+        stem = stem[: -len("/index")]
+    return f"{FOLDER}/{stem}.png"
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """One line of at most `limit` characters, cut between words with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
+def _agency_line(site: Site) -> str:
+    agency = site.agency.at(None)
+    return f"{agency.name} {agency.province}"
+
+
+def _footer(site: Site) -> str:
+    """The site's name, or its portal address once it is set (what a reader would type)."""
+    assert site.identity is not None
+    if site.identity.url:
+        parts = urlsplit(site.identity.url)
+        return (parts.netloc + parts.path).rstrip("/")
+    return site.identity.name
+
+
+def _cards(site: Site) -> dict[str, Card]:
+    """The card of every generated page, keyed by page path; the site's card under DEFAULT_IMAGE."""
+    assert site.identity is not None
+    agency, footer = _agency_line(site), _footer(site)
+    cards: dict[str, Card] = {DEFAULT_IMAGE: Card(agency, site.identity.name, footer)}
+    totals = tuple(
+        Bar(str(r.year), r.total, r.methodology.total if r.methodology else None) for r in site.results
+    )
+    for job in render.page_jobs(site):
+        title = job.title
+        bars: tuple[Bar, ...] = ()
+        if job.path == render.HOME:
+            title = site.identity.name
+        elif job.path == render.RESULTS:
+            bars = totals
+        elif job.template == "field.md.j2":
+            field_id = job.context["field"].id
+            scores = [(r.year, r.score(field_id)) for r in site.results]
+            bars = tuple(Bar(str(y), s.points if s else None, s.field.max if s else None) for y, s in scores)
+        if not any(b.value is not None for b in bars):
+            bars = ()  # nothing known to draw: the title card
+        cards[job.path] = Card(agency, title, footer, bars)
+    return cards
+
+
+def page_shares(site: Site) -> dict[str, Share]:
+    """Title, description and image of every generated page, keyed by page path; the site's
+    own under DEFAULT_IMAGE (for pages written by hand)."""
+    assert site.identity is not None
+    env = render.environment()
+    template = env.get_template("description.txt.j2")
+    shares: dict[str, Share] = {}
+    for job in render.page_jobs(site):
+        text = template.render(site=site, template=job.template, **job.context)
+        title = site.identity.name if job.path == render.HOME else job.title
+        shares[job.path] = Share(title, shorten(text), image_path(job.path), _alt(title, site))
+    shares[DEFAULT_IMAGE] = Share(
+        site.identity.name, shorten(site.identity.description), DEFAULT_IMAGE, _alt(site.identity.name, site)
+    )
+    return shares
+
+
+def _alt(title: str, site: Site) -> str:
+    return shorten(f"{title} – {_agency_line(site)}", 250)
+
+
+def image_files(site: Site) -> dict[str, Callable[[], bytes]]:
+    """Every share image: site-relative path → the function that draws it (Pillow, when asked)."""
+    from .share_image import render as draw
+
+    cards = _cards(site)
+    return {
+        (path if path == DEFAULT_IMAGE else image_path(path)): (lambda card=card: draw(card))
+        for path, card in cards.items()
+    }
+
