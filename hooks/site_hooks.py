@@ -258,9 +258,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     return context
 
 
-def _share_meta(
-    share: Share, config: MkDocsConfig, page: Page | None = None, title: Markup | None = None
-) -> dict:
+def _share_meta(share: Share, config: MkDocsConfig, page: Page | None = None, title: Markup | None = None) -> dict:
     """The values of a page's share meta, each HTML-escaped once here (the template prints them
     as they are). The image's address is absolute once the portal address (site_url) is set;
     before that it is a link within the site. Without a page (404): the image path only, the
@@ -281,6 +279,7 @@ def _share_meta(
         "url": Markup(html(url)) if url else None,
         "site_name": config.site_name,  # escaped once in on_config
     }
+
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     """Every page has been read: wait for the downloads, before MkDocs copies files."""

@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, TODAY, data_file
+from helpers import ROOT, TODAY, article_text, data_file
 from icalendar import Calendar
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 TASKS = data_file("plans/2024/tasks.yml")["tasks"]
 UNITS = {u["id"]: u for u in data_file("agency.yml")["units"]}
@@ -60,11 +62,91 @@ def test_tasks_csv_opens_in_excel_and_holds_every_task(built_site: Path) -> None
         assert row["Hạn cuối (YYYY-MM-DD)"] == (due.isoformat() if due else "")
 
 
-def test_tasks_xlsx_matches_the_csv(built_site: Path) -> None:
+def test_tasks_xlsx_has_dates_numbers_filter_and_frozen_header(built_site: Path) -> None:
+    book = load_workbook(built_site / "du-lieu" / "tasks.xlsx")
+    assert book.sheetnames == ["Nhiệm vụ"]
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["Mã nhiệm vụ", "Năm kế hoạch", "Lĩnh vực"]
+    column = {title: index for index, title in enumerate(header)}
+    assert sheet.freeze_panes == "B2"  # header row and task id stay in view
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}{len(TASKS) + 1}"
+    assert all(sheet.column_dimensions[get_column_letter(i + 1)].width >= 10 for i in range(len(header)))
+    assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.orientation == "landscape"
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == len(TASKS)
+    kinds = set()
+    for row, task in zip(rows, TASKS, strict=True):
+        deadline, due = row[column["Thời hạn hoàn thành"]], row[column["Hạn cuối"]]
+        expected = due_date(task["deadline"])
+        if str(task["deadline"]).count("/") == 2 or re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(task["deadline"])):
+            kinds.add("date")
+            assert deadline.is_date and deadline.value.date() == expected, task["id"]
+            assert deadline.number_format == "DD/MM/YYYY"
+        else:  # "Quý III/2024", "Tháng 9/2024", "Thường xuyên": text as the plan writes it
+            kinds.add("text")
+            assert deadline.data_type == "s" and deadline.value == str(task["deadline"]), task["id"]
+        if expected is None:
+            assert due.value is None
+        else:  # every deadline that has a last day sorts by it
+            assert due.is_date and due.value.date() == expected and due.number_format == "DD/MM/YYYY"
+        assert row[column["Năm kế hoạch"]].value == 2024 and row[column["Năm kế hoạch"]].data_type == "n"
+        assert row[column["Lĩnh vực"]].value == task["field"] and row[column["Lĩnh vực"]].data_type == "n"
+        completed = row[column["Ngày hoàn thành"]]
+        assert completed.value is None or completed.is_date
+    assert kinds == {"date", "text"}  # the real data has both
+
+
+def test_tasks_xlsx_text_matches_the_csv(built_site: Path) -> None:
+    """Same rows and text as the CSV; only how dates and numbers are stored differs."""
     sheet = load_workbook(built_site / "du-lieu" / "tasks.xlsx").active
-    values = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
     raw = (built_site / "du-lieu" / "tasks.csv").read_text(encoding="utf-8-sig")
-    assert values == list(csv.reader(io.StringIO(raw)))
+    csv_rows = list(csv.reader(io.StringIO(raw)))
+    xlsx_rows = list(sheet.iter_rows(values_only=True))
+    assert len(xlsx_rows) == len(csv_rows)
+    assert [h.replace(" (YYYY-MM-DD)", "") for h in csv_rows[0]] == list(xlsx_rows[0])
+    for mine, theirs in zip(xlsx_rows[1:], csv_rows[1:], strict=True):
+        as_text = [v.strftime("%d/%m/%Y") if isinstance(v, datetime) else ("" if v is None else str(v)) for v in mine]
+        for index, (value, expected) in enumerate(zip(as_text, theirs, strict=True)):
+            if index in (10, 13):  # Hạn cuối, Ngày hoàn thành: date cells here, YYYY-MM-DD in the CSV
+                assert value == (date.fromisoformat(expected).strftime("%d/%m/%Y") if expected else "")
+            else:
+                assert value == expected
+
+
+def test_scores_xlsx_holds_numbers(built_site: Path) -> None:
+    book = load_workbook(built_site / "du-lieu" / "scores.xlsx")
+    assert book.sheetnames == ["Điểm theo lĩnh vực", "Tổng điểm"]
+    fields, totals = book["Điểm theo lĩnh vực"], book["Tổng điểm"]
+    for sheet in (fields, totals):
+        assert sheet.freeze_panes == "B2"
+        assert sheet.auto_filter.ref == f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+    rows = list(fields.iter_rows(values_only=True))
+    csv_rows = list(csv.reader(io.StringIO((built_site / "du-lieu" / "scores.csv").read_text(encoding="utf-8-sig"))))
+    assert list(rows[0]) == csv_rows[0] and len(rows) == len(csv_rows)
+    six = next(r for r in rows[1:] if r[0] == 2023 and r[2] == 6)
+    assert six[4:7] == (11, 7.58, 3.42)  # numbers, not text: Excel shows 7,58 in a Vietnamese locale
+    assert all(r[5] is None for r in rows[1:] if r[0] == 2022)  # unknown, not zero
+    seed = data_file("results/2023.yml")
+    by_year = {r[0]: r for r in totals.iter_rows(min_row=2, values_only=True)}
+    assert by_year[2023][2:6] == (seed["total"], 100, seed["rank"], seed["ranked_count"])
+    assert by_year[2022][2] is None and by_year[2022][4] == 9 and by_year[2022][6] == "có"
+
+
+def test_open_data_page_documents_every_column_and_sends_spreadsheet_users_to_the_workbook(
+    built_site: Path,
+) -> None:
+    from parsite.exports import SCORE_COLUMNS, TASK_COLUMNS, TASK_SHEET_COLUMNS, TOTAL_SHEET_COLUMNS
+
+    text = article_text((built_site / "du-lieu" / "index.html").read_text(encoding="utf-8"))
+    for title, _ in TASK_COLUMNS + SCORE_COLUMNS:
+        assert title in text, title
+    for title, _, _ in TASK_SHEET_COLUMNS + TOTAL_SHEET_COLUMNS:
+        assert title in text, title
+    assert "Tệp CSV dành cho máy đọc" in text and "dấu chấm" in text
+    assert "người dùng bảng tính hãy tải tệp .xlsx" in text
+    html = (built_site / "du-lieu" / "index.html").read_text(encoding="utf-8")
+    assert 'href="scores.xlsx"' in html
 
 
 def test_tasks_json_has_stable_keys(built_site: Path) -> None:

@@ -213,7 +213,13 @@ def test_site_identity_and_history_are_shown_literally(hostile: tuple[str, Path]
         assert collapse(page.title()).endswith(f" - {name}"), path
         header = page.locator(".md-header__title .md-header__topic").first
         assert collapse(header.text_content() or "") == name, path
-        assert collapse(page.locator('meta[name="description"]').get_attribute("content") or "") == description
+        # The home page is described by the site's description, other pages by what they show
+        # (a unit's or the plan's name from the data among it): shown literally in both.
+        shown = collapse(page.locator('meta[name="description"]').get_attribute("content") or "")
+        assert shown == description if path == "" else shown.startswith(PAYLOAD), path
+        assert collapse(page.locator('meta[property="og:description"]').get_attribute("content") or "") == shown
+        og_title = collapse(page.locator('meta[property="og:title"]').get_attribute("content") or "")
+        assert og_title == (name if path == "" else collapse(page.title()).removesuffix(f" - {name}")), path
         assert copyright in collapse(page.locator(".md-copyright").text_content() or ""), path
     page.goto(url)
     home = collapse(page.locator(".md-content").text_content() or "")

@@ -183,29 +183,121 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _xlsx(columns: list[tuple[str, str]], records: list[dict[str, Any]], title: str) -> bytes:
+# Excel columns: (title, key in the record, kind). Unlike the CSV (for machines), the workbook
+# is for people: dates are date cells (sortable, shown as 25/12/2024 whatever the computer's
+# locale), numbers are numbers, and a deadline that is not a day ("Quý III/2024", "Thường
+# xuyên") stays text, with its last day in the sortable date column beside it.
+TEXT, NUMBER, DATE, DEADLINE = "text", "number", "date", "deadline"
+DATE_FORMAT = "DD/MM/YYYY"
+
+TASK_SHEET_COLUMNS = [
+    ("Mã nhiệm vụ", "id", TEXT),
+    ("Năm kế hoạch", "plan_year", NUMBER),
+    ("Lĩnh vực", "field", NUMBER),
+    ("Tên lĩnh vực", "field_name", TEXT),
+    ("Tiêu chí", "criterion", TEXT),
+    ("Tồn tại, hạn chế", "problem", TEXT),
+    ("Nội dung nhiệm vụ", "task", TEXT),
+    ("Đơn vị chủ trì", "lead_name", TEXT),
+    ("Đơn vị phối hợp", "support_names", TEXT),
+    ("Thời hạn hoàn thành", "deadline", DEADLINE),
+    ("Hạn cuối", "due", DATE),
+    ("Sản phẩm", "output", TEXT),
+    ("Trạng thái", "state_label", TEXT),
+    ("Ngày hoàn thành", "completed", DATE),
+    ("Dữ liệu minh họa", "sample", TEXT),
+]
+
+_SCORE_NUMBERS = ("year", "methodology", "field", "max", "points", "lost")
+SCORE_SHEET_COLUMNS = [(title, key, NUMBER if key in _SCORE_NUMBERS else TEXT) for title, key in SCORE_COLUMNS]
+
+TOTAL_SHEET_COLUMNS = [
+    ("Năm", "year", NUMBER),
+    ("Bộ chỉ số áp dụng từ năm", "methodology", NUMBER),
+    ("Tổng điểm", "total", NUMBER),
+    ("Điểm tối đa", "max_total", NUMBER),
+    ("Xếp hạng", "rank", NUMBER),
+    ("Số đơn vị được xếp hạng", "ranked_count", NUMBER),
+    ("Thứ hạng suy ra", "rank_derived", TEXT),
+    ("Nguồn", "source", TEXT),
+    ("Ghi chú", "note", TEXT),
+]
+
+
+def total_records(site: Site) -> list[dict[str, Any]]:
+    """One record per year: total, rank and where they come from (scores.xlsx, "Tổng điểm")."""
+    return [{**year, "source": year["source"] or _derived(year)} for year in scores_json(site)["years"]]
+
+
+def _derived(year: dict[str, Any]) -> str | None:
+    plan = year["derived_from_plan"]
+    return f"suy ra từ Kế hoạch năm {plan}" if plan is not None else None
+
+
+def _sheet_value(record: dict[str, Any], key: str, kind: str) -> Any:
+    """A record's value as an Excel cell holds it: a date, a number or text."""
+    value = record[key]
+    if value is None:
+        return None
+    if kind == DATE:
+        return date.fromisoformat(value)
+    if kind == DEADLINE and record.get("deadline_kind") == "date":
+        return date.fromisoformat(record["due"])
+    if kind == NUMBER and isinstance(value, int | float):
+        return value
+    return _cell(value)
+
+
+def _display_width(value: Any) -> int:
+    if isinstance(value, date):
+        return len("25/12/2024")
+    return len(str(value)) if value is not None else 0
+
+
+Sheet = tuple[str, list[tuple[str, str, str]], list[dict[str, Any]]]
+
+
+def _xlsx(sheets: list[Sheet]) -> bytes:
+    """A workbook of one sheet per (title, columns, records): bold header row frozen with the
+    first column, a filter on every column, widths that fit the content, printed on A4
+    landscape one page wide with the header on every page."""
     # Imported here, like python-docx below: only the process that makes downloads needs them.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     # Write-only mode streams rows: several times faster than the default for large plans.
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    rows = [[_cell(record[key]) for _, key in columns] for record in records]
-    for index, (heading, _) in enumerate(columns):
-        width = max([len(heading), *(len(str(row[index])) for row in rows)])
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(60, max(10, width + 2))
-    sheet.freeze_panes = "A2"
-    header = []
-    for heading, _ in columns:
-        cell = WriteOnlyCell(sheet, value=heading)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
+    for title, columns, records in sheets:
+        sheet = book.create_sheet(title)
+        rows = [[_sheet_value(record, key, kind) for _, key, kind in columns] for record in records]
+        for index, (heading, _, _) in enumerate(columns):
+            width = max([len(heading), *(_display_width(row[index]) for row in rows)])
+            sheet.column_dimensions[get_column_letter(index + 1)].width = min(60, max(10, width + 2))
+        last = f"{get_column_letter(len(columns))}{len(rows) + 1}"
+        sheet.freeze_panes = "B2"
+        sheet.auto_filter.ref = f"A1:{last}"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = "9"  # A4
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        header = []
+        for heading, _, _ in columns:
+            cell = WriteOnlyCell(sheet, value=heading)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            header.append(cell)
+        sheet.append(header)
+        for row in rows:
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, date):
+                    cell.number_format = DATE_FORMAT
+                cells.append(cell)
+            sheet.append(cells)
     built = clock.build_time()
     book.properties.creator = "parsite"
     out = io.BytesIO()
@@ -235,10 +327,16 @@ def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[],
     calendars = functools.cache(lambda: calendar_files(site, site_url))
     files: dict[str, Callable[[], bytes]] = {
         f"{FOLDER}/tasks.csv": lambda: _csv(TASK_COLUMNS, tasks()),
-        f"{FOLDER}/tasks.xlsx": lambda: _xlsx(TASK_COLUMNS, tasks(), "Nhiệm vụ"),
+        f"{FOLDER}/tasks.xlsx": lambda: _xlsx([("Nhiệm vụ", TASK_SHEET_COLUMNS, tasks())]),
         f"{FOLDER}/tasks.json": lambda: _json({"agency": site.agency.name, "tasks": tasks()}),
         f"{FOLDER}/scores.json": lambda: _json(scores_json(site)),
         f"{FOLDER}/scores.csv": lambda: _csv(SCORE_COLUMNS, scores()),
+        f"{FOLDER}/scores.xlsx": lambda: _xlsx(
+            [
+                ("Điểm theo lĩnh vực", SCORE_SHEET_COLUMNS, scores()),
+                ("Tổng điểm", TOTAL_SHEET_COLUMNS, total_records(site)),
+            ]
+        ),
     }
     schemas = resources.files("parsite").joinpath("schemas")
     for schema in sorted(schemas.iterdir(), key=lambda p: p.name):

@@ -77,9 +77,7 @@ def _cards(site: Site) -> dict[str, Card]:
     assert site.identity is not None
     agency, footer = _agency_line(site), _footer(site)
     cards: dict[str, Card] = {DEFAULT_IMAGE: Card(agency, site.identity.name, footer)}
-    totals = tuple(
-        Bar(str(r.year), r.total, r.methodology.total if r.methodology else None) for r in site.results
-    )
+    totals = tuple(Bar(str(r.year), r.total, r.methodology.total if r.methodology else None) for r in site.results)
     for job in render.page_jobs(site):
         title = job.title
         bars: tuple[Bar, ...] = ()
@@ -127,4 +125,3 @@ def image_files(site: Site) -> dict[str, Callable[[], bytes]]:
         (path if path == DEFAULT_IMAGE else image_path(path)): (lambda card=card: draw(card))
         for path, card in cards.items()
     }
-

@@ -18,8 +18,13 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from .. import fmt
+
+if TYPE_CHECKING:  # Pillow itself is imported only where images are drawn, like openpyxl
+    from PIL.ImageDraw import ImageDraw
+    from PIL.ImageFont import FreeTypeFont
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 64
@@ -58,7 +63,7 @@ def font_path(bold: bool = False) -> str:
 
 
 @functools.cache
-def _font(size: int, bold: bool = False):  # noqa: ANN202 - Pillow is imported lazily, like openpyxl
+def _font(size: int, bold: bool = False) -> FreeTypeFont:
     from PIL import ImageFont
 
     return ImageFont.truetype(font_path(bold), size, layout_engine=ImageFont.Layout.BASIC)
@@ -70,11 +75,11 @@ def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def _width(text: str, font) -> float:  # noqa: ANN001
+def _width(text: str, font: FreeTypeFont) -> float:
     return font.getlength(text)
 
 
-def _fit(text: str, font, width: float) -> str:  # noqa: ANN001
+def _fit(text: str, font: FreeTypeFont, width: float) -> str:
     """`text` cut to `width`, ending in an ellipsis when it was cut."""
     if _width(text, font) <= width:
         return text
@@ -88,7 +93,7 @@ def _fit(text: str, font, width: float) -> str:  # noqa: ANN001
     return text[:low].rstrip() + ELLIPSIS
 
 
-def wrap(text: str, font, width: float, max_lines: int) -> tuple[list[str], bool]:  # noqa: ANN001
+def wrap(text: str, font: FreeTypeFont, width: float, max_lines: int) -> tuple[list[str], bool]:
     """Lines of at most `width` pixels, broken between words (inside a word too long for a line);
     at most `max_lines`, the last one ending in an ellipsis if text was left out.
     Also says whether everything fitted."""
@@ -117,7 +122,7 @@ def wrap(text: str, font, width: float, max_lines: int) -> tuple[list[str], bool
     return kept, False
 
 
-def _title(draw, text: str, top: int, bottom: int, sizes: tuple[int, ...]) -> None:  # noqa: ANN001
+def _title(draw: ImageDraw, text: str, top: int, bottom: int, sizes: tuple[int, ...]) -> None:
     """The title in the largest size whose lines fit between `top` and `bottom`."""
     width = WIDTH - 2 * MARGIN
     for size in sizes:
@@ -130,7 +135,7 @@ def _title(draw, text: str, top: int, bottom: int, sizes: tuple[int, ...]) -> No
         draw.text((MARGIN, top + size + index * step), line, font=font, fill=INK, anchor="ls")
 
 
-def _bars(draw, bars: tuple[Bar, ...], top: int, bottom: int) -> None:  # noqa: ANN001
+def _bars(draw: ImageDraw, bars: tuple[Bar, ...], top: int, bottom: int) -> None:
     """Bars of points against the maximum, one per year; an unknown year is a gap with a dash."""
     bars = bars[-8:]
     label_font, value_font = _font(26), _font(28, bold=True)
@@ -149,7 +154,10 @@ def _bars(draw, bars: tuple[Bar, ...], top: int, bottom: int) -> None:  # noqa: 
         share = max(Decimal(0), min(Decimal(1), bar.value / bar.maximum))
         filled = base - float(share) * height
         draw.rectangle((x, filled, x + bar_width, base), fill=INDIGO)
-        draw.text((centre, base - height - 10), fmt.number(bar.value), font=value_font, fill=INK, anchor="ms")
+        # Points against the maximum ("7,58/11"): the light track is what was lost.
+        label = fmt.points(bar.value, bar.maximum)
+        font = value_font if value_font.getlength(label) <= slot - 8 else _font(22, bold=True)
+        draw.text((centre, base - height - 10), _fit(label, font, slot - 8), font=font, fill=INK, anchor="ms")
 
 
 def render(card: Card) -> bytes:
