@@ -5,9 +5,10 @@ Readers arrive from links shared on Zalo and Facebook, which show a page's `og:t
 (plain text from the model: the adapter escapes it once where it is printed) and makes the
 images (share_image.py) as downloads, in the process that writes the other downloads.
 
-One image per generated page: their number grows with plans, units, fields and quarters,
-never with tasks. Pages written by hand (the editors' guide) and the 404 page share the
-site's own card (DEFAULT_IMAGE).
+One image per generated page, but the quarterly reports (the only pages whose number grows with
+time, four a year) share the card of the reports' page: the number of images grows with plans,
+units and fields, never with tasks. Pages written by hand (the editors' guide) and the 404 page
+share the site's own card (DEFAULT_IMAGE).
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ def image_path(page: str) -> str:
     return f"{FOLDER}/{stem}.png"
 
 
+def _image_of(job: render.PageJob) -> str:
+    """The share image of a page: its own, or the reports' page's for a quarterly report."""
+    return image_path(render.REPORTS if job.template == "report.md.j2" else job.path)
+
+
 def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     """One line of at most `limit` characters, cut between words with an ellipsis."""
     text = " ".join(text.split())
@@ -73,12 +79,14 @@ def _footer(site: Site) -> str:
 
 
 def _cards(site: Site) -> dict[str, Card]:
-    """The card of every generated page, keyed by page path; the site's card under DEFAULT_IMAGE."""
+    """Every share image's card, keyed by the image's path (DEFAULT_IMAGE: the site's own)."""
     assert site.identity is not None
     agency, footer = _agency_line(site), _footer(site)
     cards: dict[str, Card] = {DEFAULT_IMAGE: Card(agency, site.identity.name, footer)}
     totals = tuple(Bar(str(r.year), r.total, r.methodology.total if r.methodology else None) for r in site.results)
     for job in render.page_jobs(site):
+        if _image_of(job) != image_path(job.path):
+            continue  # shares another page's card
         title = job.title
         bars: tuple[Bar, ...] = ()
         if job.path == render.HOME:
@@ -91,7 +99,7 @@ def _cards(site: Site) -> dict[str, Card]:
             bars = tuple(Bar(str(y), s.points if s else None, s.field.max if s else None) for y, s in scores)
         if not any(b.value is not None for b in bars):
             bars = ()  # nothing known to draw: the title card
-        cards[job.path] = Card(agency, title, footer, bars)
+        cards[image_path(job.path)] = Card(agency, title, footer, bars)
     return cards
 
 
@@ -99,29 +107,24 @@ def page_shares(site: Site) -> dict[str, Share]:
     """Title, description and image of every generated page, keyed by page path; the site's
     own under DEFAULT_IMAGE (for pages written by hand)."""
     assert site.identity is not None
-    env = render.environment()
-    template = env.get_template("description.txt.j2")
+    template = render.environment().get_template("description.txt.j2")
+    cards = _cards(site)
+
+    def alt(image: str) -> str:  # what the image shows, for readers who cannot see it
+        return shorten(f"{cards[image].title} – {cards[image].agency}", 250)
+
     shares: dict[str, Share] = {}
     for job in render.page_jobs(site):
         text = template.render(site=site, template=job.template, **job.context)
         title = site.identity.name if job.path == render.HOME else job.title
-        shares[job.path] = Share(title, shorten(text), image_path(job.path), _alt(title, site))
-    shares[DEFAULT_IMAGE] = Share(
-        site.identity.name, shorten(site.identity.description), DEFAULT_IMAGE, _alt(site.identity.name, site)
-    )
+        shares[job.path] = Share(title, shorten(text), _image_of(job), alt(_image_of(job)))
+    description = shorten(site.identity.description)
+    shares[DEFAULT_IMAGE] = Share(site.identity.name, description, DEFAULT_IMAGE, alt(DEFAULT_IMAGE))
     return shares
-
-
-def _alt(title: str, site: Site) -> str:
-    return shorten(f"{title} – {_agency_line(site)}", 250)
 
 
 def image_files(site: Site) -> dict[str, Callable[[], bytes]]:
     """Every share image: site-relative path → the function that draws it (Pillow, when asked)."""
     from .share_image import render as draw
 
-    cards = _cards(site)
-    return {
-        (path if path == DEFAULT_IMAGE else image_path(path)): (lambda card=card: draw(card))
-        for path, card in cards.items()
-    }
+    return {path: (lambda card=card: draw(card)) for path, card in _cards(site).items()}
