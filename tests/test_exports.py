@@ -136,7 +136,7 @@ def test_scores_xlsx_holds_numbers(built_site: Path) -> None:
 def test_open_data_page_documents_every_column_and_sends_spreadsheet_users_to_the_workbook(
     built_site: Path,
 ) -> None:
-    from parsite.exports import SCORE_COLUMNS, TASK_COLUMNS, TASK_SHEET_COLUMNS, TOTAL_SHEET_COLUMNS
+    from parsite.outputs.exports import SCORE_COLUMNS, TASK_COLUMNS, TASK_SHEET_COLUMNS, TOTAL_SHEET_COLUMNS
 
     text = article_text((built_site / "du-lieu" / "index.html").read_text(encoding="utf-8"))
     for title, _ in TASK_COLUMNS + SCORE_COLUMNS:

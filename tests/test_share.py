@@ -15,8 +15,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 from helpers import GOLDEN, copy_project, mkdocs_build
-from parsite import share_image
-from parsite.share import shorten
+from parsite.outputs import share_image
+from parsite.outputs.share import shorten
 from PIL import Image, ImageFont
 
 # A page title that closes the attribute and the element, an entity that must stay text,
