@@ -189,6 +189,8 @@ def _cell(value: Any) -> Any:
 # xuyên") stays text, with its last day in the sortable date column beside it.
 TEXT, NUMBER, DATE, DEADLINE = "text", "number", "date", "deadline"
 DATE_FORMAT = "DD/MM/YYYY"
+WRAP_WIDTH = 40  # characters: wider text wraps, so a row stays readable on screen and on A4
+LINE_HEIGHT = 15  # points: one line of the default font (Calibri 11)
 
 TASK_SHEET_COLUMNS = [
     ("Mã nhiệm vụ", "id", TEXT),
@@ -259,8 +261,8 @@ Sheet = tuple[str, list[tuple[str, str, str]], list[dict[str, Any]]]
 
 def _xlsx(sheets: list[Sheet]) -> bytes:
     """A workbook of one sheet per (title, columns, records): bold header row frozen with the
-    first column, a filter on every column, widths that fit the content, printed on A4
-    landscape one page wide with the header on every page."""
+    first column, a filter on every column, widths that fit the content (long text wrapped),
+    printed on A4 landscape one page wide with the header on every page."""
     # Imported here, like python-docx below: only the process that makes downloads needs them.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -272,9 +274,12 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
     for title, columns, records in sheets:
         sheet = book.create_sheet(title)
         rows = [[_sheet_value(record, key, kind) for _, key, kind in columns] for record in records]
+        wrapped = set()  # columns of long text: at most WRAP_WIDTH wide, their text wrapped
         for index, (heading, _, _) in enumerate(columns):
-            width = max([len(heading), *(_display_width(row[index]) for row in rows)])
-            sheet.column_dimensions[get_column_letter(index + 1)].width = min(60, max(10, width + 2))
+            width = max([len(heading), *(_display_width(row[index]) for row in rows)]) + 2
+            if width > WRAP_WIDTH:
+                wrapped.add(index)
+            sheet.column_dimensions[get_column_letter(index + 1)].width = min(WRAP_WIDTH, max(10, width))
         last = f"{get_column_letter(len(columns))}{len(rows) + 1}"
         sheet.freeze_panes = "B2"
         sheet.auto_filter.ref = f"A1:{last}"
@@ -290,10 +295,17 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             header.append(cell)
         sheet.append(header)
-        for row in rows:
+        wrap = Alignment(wrap_text=True, vertical="top")
+        top = Alignment(vertical="top")
+        for number, row in enumerate(rows, start=2):
+            # Spreadsheets do not grow a row to its wrapped text on opening: give it the lines.
+            lines = max([1, *(-(-len(str(row[i])) // (WRAP_WIDTH - 4)) for i in wrapped if row[i] is not None)])
+            if lines > 1:
+                sheet.row_dimensions[number].height = LINE_HEIGHT * lines
             cells = []
-            for value in row:
+            for index, value in enumerate(row):
                 cell = WriteOnlyCell(sheet, value=value)
+                cell.alignment = wrap if index in wrapped else top
                 if isinstance(value, date):
                     cell.number_format = DATE_FORMAT
                 cells.append(cell)
