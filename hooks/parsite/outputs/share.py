@@ -13,10 +13,12 @@ share the site's own card (DEFAULT_IMAGE).
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from ..data_in import progress
 from ..data_in.model import Site
 from . import render
 from .share_image import HEIGHT, WIDTH, Bar, Card
@@ -103,19 +105,48 @@ def _cards(site: Site) -> dict[str, Card]:
     return cards
 
 
+@dataclass
+class Counts:
+    """What the descriptions count, worked out in one pass over the tasks (a description per
+    unit or plan that went through all tasks would make the build quadratic)."""
+
+    tasks: int = 0
+    led: Counter[str] = field(default_factory=Counter)  # unit id → tasks it leads
+    supported: Counter[str] = field(default_factory=Counter)  # unit id → tasks it supports
+    by_field: Counter[int] = field(default_factory=Counter)  # field id → tasks aimed at it
+    unit_buckets: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    plan_buckets: defaultdict[int, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+
+def count(site: Site) -> Counts:
+    """The counts of every description, each task's state taken once, as of `site.today`."""
+    counts = Counts()
+    for task in site.tasks:
+        bucket = progress.state(task, site.today).bucket
+        counts.tasks += 1
+        counts.led[task.lead.id] += 1
+        for unit in task.support:
+            counts.supported[unit.id] += 1
+        counts.by_field[task.field.id] += 1
+        counts.unit_buckets[task.lead.id][bucket] += 1  # led tasks by progress bucket
+        counts.plan_buckets[task.plan_year][bucket] += 1
+    return counts
+
+
 def page_shares(site: Site) -> dict[str, Share]:
     """Title, description and image of every generated page, keyed by page path; the site's
     own under DEFAULT_IMAGE (for pages written by hand)."""
     assert site.identity is not None
     template = render.environment().get_template("description.txt.j2")
     cards = _cards(site)
+    counts = count(site)
 
     def alt(image: str) -> str:  # what the image shows, for readers who cannot see it
         return shorten(f"{cards[image].title} – {cards[image].agency}", 250)
 
     shares: dict[str, Share] = {}
     for job in render.page_jobs(site):
-        text = template.render(site=site, template=job.template, **job.context)
+        text = template.render(site=site, counts=counts, template=job.template, **job.context)
         title = site.identity.name if job.path == render.HOME else job.title
         shares[job.path] = Share(title, shorten(text), _image_of(job), alt(_image_of(job)))
     description = shorten(site.identity.description)
