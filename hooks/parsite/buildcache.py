@@ -53,9 +53,10 @@ LIBRARIES = (
     "python-docx",
     "openpyxl",
     "brotli",
+    "pillow",  # share images (parsite.outputs.share_image)
 )
 # The core's files that make output: code, templates, schemas, the theme overrides.
-SOURCE_SUFFIXES = frozenset({".py", ".j2", ".json", ".html", ".js", ".css", ".svg"})
+SOURCE_SUFFIXES = frozenset({".py", ".j2", ".json", ".html", ".js", ".css", ".svg", ".ttf"})  # .ttf: share images
 KEEP_DAYS = 14
 _PRUNED = ".pruned"  # its time: the last prune (one a day is enough)
 
