@@ -296,7 +296,6 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
             header.append(cell)
         sheet.append(header)
         wrap = Alignment(wrap_text=True, vertical="top")
-        top = Alignment(vertical="top")
         for number, row in enumerate(rows, start=2):
             # Spreadsheets do not grow a row to its wrapped text on opening: give it the lines.
             lines = max([1, *(-(-len(str(row[i])) // (WRAP_WIDTH - 4)) for i in wrapped if row[i] is not None)])
@@ -305,7 +304,8 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
             cells = []
             for index, value in enumerate(row):
                 cell = WriteOnlyCell(sheet, value=value)
-                cell.alignment = wrap if index in wrapped else top
+                if index in wrapped:  # a style costs a lookup per cell: only where it changes what is seen
+                    cell.alignment = wrap
                 if isinstance(value, date):
                     cell.number_format = DATE_FORMAT
                 cells.append(cell)
