@@ -33,9 +33,16 @@ def test_balanced_map_keeps_the_order_of_the_items(workers: str) -> None:
 # Run in a fresh interpreter: this test process may have threads of its own (the browser tests'
 # web server), and then nothing forks. PARSITE_WORKERS=2; no warning may be printed.
 FORK_CHECK = """
-import json, os, sys, threading
+import json, os, sys, threading, time
 sys.path.insert(0, sys.argv[1])
 from parsite import parallel
+
+def settle():
+    # A joined thread's lock is released just before the OS thread ends: until the kernel has
+    # reaped it, /proc still counts it and can_fork() rightly says no. Wait for that moment.
+    deadline = time.monotonic() + 5
+    while parallel._threads() > 1 and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 def balanced():
     values = parallel.balanced_map(lambda n: (n * n, os.getpid()), [1, 2, 3, 4], weight=float)
@@ -46,6 +53,7 @@ def stream():
     made = parallel.Stream(lambda: iter([("a.md", os.getpid())]), then=os.getpid)
     page_pid, last_pid = made.get("a.md"), made.finish()
     assert page_pid == last_pid
+    settle()
     return page_pid != os.getpid()
 
 seen = {"alone": [len(balanced()), stream(), len(balanced())]}
@@ -55,6 +63,7 @@ server.start()
 seen["beside_a_thread"] = [len(balanced()), stream(), parallel.can_fork()]
 stop.set()
 server.join()
+settle()
 seen["after"] = [len(balanced()), parallel.can_fork()]
 print(json.dumps(seen))
 """
