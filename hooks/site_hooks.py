@@ -43,9 +43,8 @@ from parsite.outputs.emblem import Emblem, emblem
 from parsite.outputs.exports import downloads, write_downloads
 from parsite.outputs.feeds import page_feeds
 from parsite.outputs.guide import GUIDE, render_guide
+from parsite.outputs.paths import CHANGES, CHANGES_URL
 from parsite.outputs.render import (
-    CHANGES,
-    CHANGES_URL,
     build_stamp,
     html_titles,
     nav,

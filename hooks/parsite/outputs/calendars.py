@@ -12,6 +12,7 @@ from datetime import UTC, timedelta
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task, Unit
+from .paths import task_address
 
 FOLDER = "lich"
 
@@ -28,7 +29,7 @@ def calendar_paths(site: Site) -> list[str]:
 def task_url(task: Task, site_url: str | None) -> str | None:
     if not site_url:
         return None
-    return f"{site_url.rstrip('/')}/don-vi/{task.lead.id}/#{task.anchor}"
+    return f"{site_url.rstrip('/')}/{task_address(task)}"
 
 
 def _text(value: str) -> str:

@@ -27,8 +27,8 @@ from . import finder, share
 from .calendars import calendar_files, calendar_paths
 from .changes import SNAPSHOT, snapshot_bytes
 from .feeds import feed_files, feed_paths
+from .paths import FINDER, field_path, html_link, report_path, unit_path
 from .progress_workbook import workbook_bytes, workbook_path, workbook_units
-from .render import FINDER, field_path, html_link, unit_path
 from .reports import QuarterReport, quarter_reports
 from .zipfix import fixed_zip
 
@@ -363,7 +363,7 @@ def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[],
     for unit in workbook_units(site):
         files[workbook_path(unit)] = lambda unit=unit: workbook_bytes(site, unit)
     for report in quarter_reports(site):
-        files[f"bao-cao/{report.slug}.docx"] = lambda report=report: _docx(site, report)
+        files[report_path(report, "docx")] = lambda report=report: _docx(site, report)
     files.update(share.image_files(site))
     return files
 

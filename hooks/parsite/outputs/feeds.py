@@ -25,6 +25,7 @@ from xml.etree import ElementTree as ET
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import ProgressEntry, Site, Task, Unit
+from .paths import address, task_address, unit_path
 
 # At the site's root, not in a folder: Material reads every <link rel="alternate"> of a page as
 # a translation and fetches "sitemap.xml" beside it; beside a root file that is MkDocs's own
@@ -55,7 +56,7 @@ def feed_title(site: Site, unit: Unit | None = None) -> str:
 def page_feeds(site: Site, page: str) -> list[dict[str, str]]:
     """The feeds a page announces ({title, path}), its own first: a unit's page has its unit's."""
     feeds = [{"title": feed_title(site), "path": feed_path()}]
-    unit = next((u for u in site.agency.units if page == f"don-vi/{u.id}.md"), None)
+    unit = next((u for u in site.agency.units if page == unit_path(u)), None)
     if unit is not None:
         feeds.insert(0, {"title": feed_title(site, unit), "path": feed_path(unit)})
     return feeds
@@ -105,11 +106,6 @@ def _href(target: str, feed: str, site_url: str | None) -> str:
     return link + hash_sign + anchor
 
 
-def task_target(task: Task) -> str:
-    """Site path of a task's heading on its lead unit's page (directory URLs, as MkDocs serves them)."""
-    return f"don-vi/{task.lead.id}/#{task.anchor}"
-
-
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
     if text is not None:
@@ -128,7 +124,7 @@ def _entry(feed: ET.Element, site: Site, item: _Item, path: str, site_url: str |
     _sub(element, "published", _stamp(entry.date))
     author = _sub(element, "author")
     _sub(author, "name", entry.unit.name)
-    _sub(element, "link", rel="alternate", type="text/html", href=_href(task_target(task), path, site_url))
+    _sub(element, "link", rel="alternate", type="text/html", href=_href(task_address(task), path, site_url))
     _sub(element, "category", term=state.key, label=state.label)
     lines = [
         f"Nhiệm vụ {task.id} (Kế hoạch năm {task.plan_year}): {task.task}",
@@ -161,7 +157,7 @@ def _feed(site: Site, unit: Unit | None, items: list[_Item], site_url: str | Non
     author = _sub(feed, "author")
     _sub(author, "name", site.agency.name)
     _sub(feed, "link", rel="self", type="application/atom+xml", href=_href(path, path, site_url))
-    page = f"don-vi/{unit.id}/" if unit else ""
+    page = address(unit_path(unit)) if unit else ""
     _sub(feed, "link", rel="alternate", type="text/html", href=_href(page, path, site_url))
     for item in shown:
         _entry(feed, site, item, path, site_url)

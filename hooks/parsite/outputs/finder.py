@@ -18,6 +18,7 @@ from datetime import date
 from .. import fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task
+from .paths import field_path, unit_path
 
 PAGE = 50  # rows in the table at a time (server-rendered, then per "Hiện thêm"): layout is the cost
 DATA = "tra-cuu/nhiem-vu.json"
@@ -72,8 +73,8 @@ def finder_json(site: Site, today: date, link: dict[str, str]) -> bytes:
         )
     data = {
         "statusLabels": fmt.STATUS_LABELS,
-        "units": [[u.id, u.short, u.name, link[f"don-vi/{u.id}.md"]] for u in units],
-        "fields": [[f.id, f.name, link[f"linh-vuc/{f.id}.md"]] for f in fields],
+        "units": [[u.id, u.short, u.name, link[unit_path(u)]] for u in units],
+        "fields": [[f.id, f.name, link[field_path(f)]] for f in fields],
         "tasks": tasks,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -6,7 +6,6 @@ them as virtual files and `scripts/generate.py` writes them to a folder.
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from collections.abc import Iterator
 from datetime import date
@@ -18,40 +17,30 @@ import yaml
 from .. import clock, fmt
 from ..data_in import analysis, progress
 from ..data_in.currency import currency
-from ..data_in.model import AGENCY_CHANGE_LABELS, UNIT_CHANGE_LABELS, Field, Plan, Site, Task, Unit
+from ..data_in.model import AGENCY_CHANGE_LABELS, UNIT_CHANGE_LABELS, Site, Task
 from . import charts, finder
 from .calendars import calendar_path
 from .changes import Changes
 from .changes import none as no_changes
 from .feeds import feed_path
+from .paths import (
+    CHANGES,
+    FIELDS,
+    FINDER,
+    HOME,
+    OPEN_DATA,
+    REPORTS,
+    RESULTS,
+    UNITS,
+    field_path,
+    html_link,
+    plan_path,
+    relative,
+    report_path,
+    unit_path,
+)
 from .progress_workbook import workbook_path
-from .reports import QuarterReport, quarter_reports
-
-HOME = "index.md"
-RESULTS = "ket-qua.md"
-UNITS = "don-vi/index.md"
-FIELDS = "linh-vuc/index.md"
-FINDER = "tra-cuu.md"
-REPORTS = "bao-cao/index.md"
-OPEN_DATA = "du-lieu.md"
-CHANGES = "thay-doi.md"  # linked from the footer, not from the navigation
-CHANGES_URL = "thay-doi/"
-
-
-def plan_path(plan: Plan) -> str:
-    return f"ke-hoach/{plan.year}.md"
-
-
-def report_path(report: QuarterReport, extension: str = "md") -> str:
-    return f"bao-cao/{report.slug}.{extension}"
-
-
-def unit_path(unit: Unit) -> str:
-    return f"don-vi/{unit.id}.md"
-
-
-def field_path(field: Field | int) -> str:
-    return f"linh-vuc/{field if isinstance(field, int) else field.id}.md"
+from .reports import quarter_reports
 
 
 def build_stamp() -> str:
@@ -118,7 +107,7 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
 
     def url(target: str, anchor: str = "") -> str:
         """Link from this page to another page's Markdown source (for Markdown links)."""
-        link = _relative(target, here) if here else target
+        link = relative(target, here) if here else target
         return f"{link}#{anchor}" if anchor else link
 
     def html_url(target: str, anchor: str = "") -> str:
@@ -167,31 +156,8 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
     )
 
 
-def html_link(page: str, target: str, anchor: str = "") -> str:
-    """Link from a page's URL to another page or file, for raw HTML (directory URLs)."""
-    link = _relative(_directory_url(target), _directory_url(page))
-    link = "" if link == "." else link + ("/" if target.endswith(".md") else "")
-    return f"{link}#{anchor}" if anchor else link or "./"
-
-
 def _issued(site: Site, year: int) -> date:
     return next(p.issued for p in site.plans if p.year == year)
-
-
-@functools.lru_cache(maxsize=65536)
-def _relative(target: str, start: str) -> str:
-    """posixpath.relpath, cached: pages link to the same few hundred targets thousands of times."""
-    return posixpath.relpath(target, start)
-
-
-def _directory_url(path: str) -> str:
-    """'don-vi/x.md' → 'don-vi/x', 'don-vi/index.md' → 'don-vi', 'index.md' → '.' (as MkDocs serves them)."""
-    if not path.endswith(".md"):
-        return path
-    stem = path[: -len(".md")]
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[: -len("index")].rstrip("/")
-    return stem or "."
 
 
 class PageJob(NamedTuple):
