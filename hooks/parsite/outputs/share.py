@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from ..data_in import progress
 from ..data_in.model import Site
 from . import render
+from .paths import HOME, REPORTS, RESULTS
 from .share_image import HEIGHT, WIDTH, Bar, Card
 
 FOLDER = "chia-se"
@@ -52,7 +53,7 @@ def image_path(page: str) -> str:
 
 def _image_of(job: render.PageJob) -> str:
     """The share image of a page: its own, or the reports' page's for a quarterly report."""
-    return image_path(render.REPORTS if job.template == "report.md.j2" else job.path)
+    return image_path(REPORTS if job.template == "report.md.j2" else job.path)
 
 
 def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
@@ -91,9 +92,9 @@ def _cards(site: Site) -> dict[str, Card]:
             continue  # shares another page's card
         title = job.title
         bars: tuple[Bar, ...] = ()
-        if job.path == render.HOME:
+        if job.path == HOME:
             title = site.identity.name
-        elif job.path == render.RESULTS:
+        elif job.path == RESULTS:
             bars = totals
         elif job.template == "field.md.j2":
             field_id = job.context["field"].id
@@ -147,7 +148,7 @@ def page_shares(site: Site) -> dict[str, Share]:
     shares: dict[str, Share] = {}
     for job in render.page_jobs(site):
         text = template.render(site=site, counts=counts, template=job.template, **job.context)
-        title = site.identity.name if job.path == render.HOME else job.title
+        title = site.identity.name if job.path == HOME else job.title
         shares[job.path] = Share(title, shorten(text), _image_of(job), alt(_image_of(job)))
     description = shorten(site.identity.description)
     shares[DEFAULT_IMAGE] = Share(site.identity.name, description, DEFAULT_IMAGE, alt(DEFAULT_IMAGE))
