@@ -17,10 +17,7 @@ Nothing is written into `docs/`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import page_cache
@@ -33,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from parsite import clock, parallel
-from parsite.buildcache import BuildCache, code_version, tree_digest
+from parsite.buildcache import BuildCache, code_version, data_inputs
 from parsite.clock import ClockError
 from parsite.data_in.model import Site
 from parsite.fmt import html, slugify
@@ -105,54 +102,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def _data_inputs(root: Path, site_url: str | None, previous: Previous | None) -> str:
-    """What the generated pages and downloads are made from besides the code: every file under
-    data/, today, the build time, the site's address and the live release's data snapshot (the
-    change summary compares with it)."""
-    snapshot = json.dumps(previous.data, sort_keys=True, default=str) if previous else ""
-    return "\n".join(
-        [
-            tree_digest(root / "data"),
-            clock.today().isoformat(),
-            clock.build_time().isoformat(),
-            site_url or "",
-            previous.why if previous else "",
-            hashlib.sha256(snapshot.encode("utf-8")).hexdigest(),
-        ]
-    )
-
-
-def _cached_pages(
-    cache: BuildCache, inputs: str, pages: list[str], render: Callable[[], Iterator[tuple[str, str]]]
-) -> Iterator[tuple[str, str]]:
-    """The generated pages in reading order: all from the cache, or all rendered (and stored)."""
-    keys = {path: cache.key("page-markdown", inputs, path) for path in pages}
-    stored = {path: cache.get(key) for path, key in keys.items()}
-    try:
-        found = {path: data.decode("utf-8") for path, data in stored.items() if data is not None}
-    except UnicodeDecodeError:
-        found = {}
-    if len(found) == len(pages):
-        yield from ((path, found[path]) for path in pages)
-        return
-    for path, markdown in render():
-        if path in keys:
-            cache.put(keys[path], markdown.encode("utf-8"))
-        yield path, markdown
-
-
-def _cached_download(cache: BuildCache, inputs: str, path: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
-    def made() -> bytes:
-        key = cache.key("download", inputs, path)
-        data = cache.get(key)
-        if data is None:
-            data = make()
-            cache.put(key, data)
-        return data
-
-    return made
-
-
 def _set_identity(config: MkDocsConfig, site: Site) -> None:
     """Name, description, footer and address come from data/agency.yml (`site`), not mkdocs.yml.
 
@@ -178,9 +127,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # current quarter's report carry it): unless SOURCE_DATE_EPOCH pins it, no later build could
     # use them, so they are not stored. Converted pages and compressed copies are keyed by content.
     pinned = clock.build_time_pinned()
-    inputs = _data_inputs(Path(config.config_file_path).parent, config.site_url, _previous)
+    inputs = data_inputs(
+        Path(config.config_file_path).parent / "data",
+        clock.today().isoformat(),
+        clock.build_time().isoformat(),
+        config.site_url or "",
+        _previous.fingerprint() if _previous else "",
+    )
     if pinned:
-        made = {path: _cached_download(cache, inputs, path, make) for path, make in made.items()}
+        made = {path: cache.download(inputs, path, make) for path, make in made.items()}
     pages = page_paths(site)
     for path in (*pages, *made):
         if files.get_file_from_path(path) is not None:
@@ -189,7 +144,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # one as MkDocs reaches it), then writes the downloads straight into the site folder.
     _making = parallel.Stream(
         lambda: (
-            _cached_pages(cache, inputs, pages, lambda: rendered_pages(site, changes))
+            cache.pages(inputs, pages, lambda: rendered_pages(site, changes))
             if pinned
             else rendered_pages(site, changes)
         ),

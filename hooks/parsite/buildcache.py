@@ -30,7 +30,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -88,6 +88,13 @@ def tree_digest(folder: Path, suffixes: frozenset[str] | None = None) -> str:
                 continue
             parts += [path.relative_to(folder).as_posix().encode("utf-8"), path.read_bytes()]
     return _digest(parts)
+
+
+def data_inputs(data_dir: Path, *context: str) -> str:
+    """What generated pages and downloads are made from besides the code: every file under
+    `data_dir` and the build's context (today, the build time, the site's address, the previous
+    release's snapshot...)."""
+    return "\n".join([tree_digest(data_dir), *context])
 
 
 def code_version(*folders: Path) -> str:
@@ -192,6 +199,37 @@ class BuildCache:
         except OSError:  # a read-only or full disk slows the build down, it does not stop it
             return
         self.written += 1
+
+    def pages(
+        self, inputs: str, paths: list[str], render: Callable[[], Iterator[tuple[str, str]]]
+    ) -> Iterator[tuple[str, str]]:
+        """Generated pages in reading order: all from the cache, or all rendered (and stored)."""
+        keys = {path: self.key("page-markdown", inputs, path) for path in paths}
+        stored = {path: self.get(key) for path, key in keys.items()}
+        try:
+            found = {path: data.decode("utf-8") for path, data in stored.items() if data is not None}
+        except UnicodeDecodeError:
+            found = {}
+        if len(found) == len(paths):
+            yield from ((path, found[path]) for path in paths)
+            return
+        for path, markdown in render():
+            if path in keys:
+                self.put(keys[path], markdown.encode("utf-8"))
+            yield path, markdown
+
+    def download(self, inputs: str, path: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+        """`make`, answered from the cache when a download of these inputs was stored."""
+
+        def made() -> bytes:
+            key = self.key("download", inputs, path)
+            data = self.get(key)
+            if data is None:
+                data = make()
+                self.put(key, data)
+            return data
+
+        return made
 
     def prune(self, keep_days: float = KEEP_DAYS, now: float | None = None) -> int:
         """Remove entries unused for `keep_days` days and stray temporary files; once a day at most.

@@ -15,6 +15,7 @@ release's `du-lieu/snapshot.json` first and give it as `PARSITE_PREVIOUS`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -85,6 +86,11 @@ class Previous:
 
     data: dict[str, Any] | None
     why: str  # where it was read from, or why nothing was read (for the build log)
+
+    def fingerprint(self) -> str:
+        """What the change summary is made from, as one line (part of the build cache's key)."""
+        snapshot = json.dumps(self.data, sort_keys=True, default=str) if self.data is not None else ""
+        return f"{self.why}\n{hashlib.sha256(snapshot.encode('utf-8')).hexdigest()}"
 
 
 def find_previous(environ: Mapping[str, str] = os.environ) -> Previous:
