@@ -30,6 +30,7 @@ from .feeds import feed_files, feed_paths
 from .paths import FINDER, field_path, html_link, report_path, unit_path
 from .progress_workbook import workbook_bytes, workbook_path, workbook_units
 from .reports import QuarterReport, quarter_reports
+from .xlsx import DATE_FORMAT, print_on_a4_landscape, row_height
 from .zipfix import fixed_zip
 
 FOLDER = "du-lieu"
@@ -188,9 +189,7 @@ def _cell(value: Any) -> Any:
 # locale), numbers are numbers, and a deadline that is not a day ("Quý III/2024", "Thường
 # xuyên") stays text, with its last day in the sortable date column beside it.
 TEXT, NUMBER, DATE, DEADLINE = "text", "number", "date", "deadline"
-DATE_FORMAT = "DD/MM/YYYY"
 WRAP_WIDTH = 40  # characters: wider text wraps, so a row stays readable on screen and on A4
-LINE_HEIGHT = 15  # points: one line of the default font (Calibri 11)
 
 TASK_SHEET_COLUMNS = [
     ("Mã nhiệm vụ", "id", TEXT),
@@ -283,11 +282,7 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
         last = f"{get_column_letter(len(columns))}{len(rows) + 1}"
         sheet.freeze_panes = "B2"
         sheet.auto_filter.ref = f"A1:{last}"
-        sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = "9"  # A4
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        print_on_a4_landscape(sheet, "1:1")
         header = []
         for heading, _, _ in columns:
             cell = WriteOnlyCell(sheet, value=heading)
@@ -297,10 +292,9 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
         sheet.append(header)
         wrap = Alignment(wrap_text=True, vertical="top")
         for number, row in enumerate(rows, start=2):
-            # Spreadsheets do not grow a row to its wrapped text on opening: give it the lines.
-            lines = max([1, *(-(-len(str(row[i])) // (WRAP_WIDTH - 4)) for i in wrapped if row[i] is not None)])
-            if lines > 1:
-                sheet.row_dimensions[number].height = LINE_HEIGHT * lines
+            height = row_height([(str(row[i]), WRAP_WIDTH) for i in wrapped if row[i] is not None])
+            if height > row_height([]):  # more than one line
+                sheet.row_dimensions[number].height = height
             cells = []
             for index, value in enumerate(row):
                 cell = WriteOnlyCell(sheet, value=value)

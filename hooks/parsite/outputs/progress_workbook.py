@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Plan, Site, Task, Unit
+from .xlsx import DATE_FORMAT, print_on_a4_landscape, row_height
 from .zipfix import fixed_zip
 
 FOLDER = "bao-cao-tien-do"
@@ -27,7 +28,6 @@ GUIDE_SHEET = "Hướng dẫn"
 SHEET = "Tiến độ"
 UNIT_LABEL = "Mã đơn vị"  # the import finds the unit's id in the cell right of this label
 EXTRA_ROWS = 5  # blank rows for a second entry on a task: id and year typed, not locked
-DATE_FORMAT = "DD/MM/YYYY"
 
 
 @dataclass(frozen=True)
@@ -97,21 +97,6 @@ def last_entry(task: Task, today: date) -> str:
         return "Chưa có"
     entry = entries[-1]
     return f"{fmt.day(entry.date)}: {entry.text}"
-
-
-# Row heights are set from the text: neither Excel nor LibreOffice fits a row's height to
-# wrapped text in a file it opens, so long tasks would print cut off or over the next row.
-LINE_HEIGHT = 15.0  # points per line of 11 pt text
-MAX_HEIGHT = 409.0  # Excel's limit
-
-
-def row_height(cells: list[tuple[str, float]]) -> float:
-    """Height (points) for a row holding each text in a column of that width (characters)."""
-    lines = 1
-    for text, width in cells:
-        per_line = max(1, int(width * 0.9) - 1)  # wide letters and word breaks: a little less than the width
-        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")))
-    return min(MAX_HEIGHT, LINE_HEIGHT * lines + 3)
 
 
 def _header_text(text: str) -> str:
@@ -206,7 +191,6 @@ def guide_lines(site: Site, unit: Unit, tasks: list[Task]) -> list[tuple[str, st
 
 def _guide_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # type: ignore[no-untyped-def]
     from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     sheet.title = GUIDE_SHEET
     fonts = {"title": Font(bold=True, size=13), "fact": Font(bold=True), "heading": Font(bold=True, size=12)}
@@ -222,18 +206,13 @@ def _guide_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # t
             sheet.row_dimensions[row].height = row_height([(label, GUIDE_WIDTHS[0]), (value, GUIDE_WIDTHS[1])])
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = GUIDE_WIDTHS
     sheet.protection.sheet = True  # no password: it guards against slips, not people
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    print_on_a4_landscape(sheet)
 
 
 def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # type: ignore[no-untyped-def]
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     thin = Side(style="thin", color="A6A6A6")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -358,15 +337,9 @@ def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  
     sheet.protection.formatCells = False
     sheet.protection.autoFilter = False
     sheet.protection.sort = False
-    # Printing: A4 landscape, as wide as the page, the header rows on every page.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    print_on_a4_landscape(sheet, f"1:{HEADER_ROW}")  # the header rows on every page
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.print_title_rows = f"1:{HEADER_ROW}"
     sheet.print_options.horizontalCentered = True
     sheet.oddHeader.center.text = _header_text(f"Báo cáo tiến độ – {unit.name}")
     sheet.oddFooter.center.text = "Trang &P/&N"
