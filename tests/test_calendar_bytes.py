@@ -11,7 +11,6 @@ from icalendar import Calendar, Event
 from icalendar.parser.content_line import Contentline
 from icalendar.prop import vText
 from parsite import clock, fmt
-from parsite.data_in import progress
 from parsite.data_in.model import Site, Task
 from parsite.outputs import calendars
 from parsite.site import load_site
@@ -50,29 +49,17 @@ def _reference(site: Site, site_url: str | None) -> dict[str, bytes]:
         due = task.deadline.due
         if due is None:
             continue
-        plan = next(p for p in site.plans if p.year == task.plan_year)
         event = Event()
         event.add("uid", f"{task.anchor}@{fmt.slugify(site.agency.first_short, '-')}.chi-so-cchc")
         event.add("dtstamp", stamp)
         event.add("dtstart", due)
         event.add("dtend", due + timedelta(days=1))
         event.add("summary", f"{task.id} · {task.task}")
-        lines = [
-            f"Kế hoạch: {plan.short_title}",
-            f"Lĩnh vực {task.field.id}: {task.field.name}",
-            f"Đơn vị chủ trì: {task.lead.name}",
-            f"Đơn vị phối hợp: {'; '.join(u.name for u in task.support) or 'không có'}",
-            f"Thời hạn hoàn thành: {fmt.deadline(task.deadline)}",
-            f"Sản phẩm: {task.output}",
-            f"Trạng thái ngày {fmt.day(site.today)}: {progress.state(task, site.today).label}",
-        ]
-        if task.sample:
-            lines.append("Dữ liệu minh họa.")
+        # The same text as the core's (its serialisation, not its wording, is under test).
         url = calendars.task_url(task, site_url)
         if url:
             event.add("url", url)
-            lines.append(url)
-        event.add("description", "\n".join(lines))
+        event.add("description", "\n".join(calendars.description_lines(site, task, url)))
         event.add("transp", "TRANSPARENT")
         events[task] = event.to_ical()
     files = {

@@ -70,13 +70,8 @@ def _fold(line: str) -> str:
     return "\r\n ".join(folded)
 
 
-def _event(site: Site, task: Task, site_url: str | None, stamp: str, uid_domain: str) -> bytes | None:
-    """One task's VEVENT, serialised here: the icalendar library took most of a build's calendar
-    time building and folding objects for text that is already known (tests/test_calendars.py
-    checks the bytes against the library's on hostile text)."""
-    due = task.deadline.due
-    if due is None:
-        return None
+def description_lines(site: Site, task: Task, url: str | None) -> list[str]:
+    """What a calendar program shows of a task: its plan, field, units, deadline, output, state."""
     plan = next(p for p in site.plans if p.year == task.plan_year)
     lines = [
         f"Kế hoạch: {plan.short_title}",
@@ -89,9 +84,20 @@ def _event(site: Site, task: Task, site_url: str | None, stamp: str, uid_domain:
     ]
     if task.sample:
         lines.append("Dữ liệu minh họa.")
-    url = task_url(task, site_url)
     if url:
         lines.append(url)
+    return lines
+
+
+def _event(site: Site, task: Task, site_url: str | None, stamp: str, uid_domain: str) -> bytes | None:
+    """One task's VEVENT, serialised here: the icalendar library took most of a build's calendar
+    time building and folding objects for text that is already known (tests/test_calendar_bytes.py
+    checks the bytes against the library's on hostile text)."""
+    due = task.deadline.due
+    if due is None:
+        return None
+    url = task_url(task, site_url)
+    lines = description_lines(site, task, url)
     # The icalendar library's order: its canonical properties first, then the others by name.
     properties = [
         f"SUMMARY:{_text(f'{task.id} · {task.task}')}",
