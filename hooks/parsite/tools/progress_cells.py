@@ -190,9 +190,5 @@ def cell_state(value: object) -> str | None:
         return _STATES[key]
     known = ", ".join(fmt.STATUS_LABELS[k] for k in STATE_CHOICES)
     if key in _COMPUTED:
-        return _raise(f"trạng thái '{shorten(text)}' được tính tự động từ thời hạn; chọn '{_COMPUTED[key]}'")
-    return _raise(f"trạng thái '{shorten(text)}' không có trong danh sách ({known})")
-
-
-def _raise(message: str) -> str:
-    raise ValueError(message)
+        raise ValueError(f"trạng thái '{shorten(text)}' được tính tự động từ thời hạn; chọn '{_COMPUTED[key]}'")
+    raise ValueError(f"trạng thái '{shorten(text)}' không có trong danh sách ({known})")
