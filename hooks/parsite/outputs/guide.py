@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import jinja2
-
 from .. import fmt
 from ..data_in.model import Site
 from ..tools.yamlout import quote
+from . import render
 
 GUIDE = "huong-dan.md"
 
@@ -73,5 +72,4 @@ def guide_context(site: Site) -> dict[str, Any]:
 
 def render_guide(markdown: str, site: Site) -> str:
     """The guide's Markdown with its examples filled in from `site`."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    return env.from_string(markdown).render(**guide_context(site))
+    return render.environment().from_string(markdown).render(**guide_context(site))
