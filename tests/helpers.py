@@ -93,3 +93,14 @@ def article_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
     return " ".join("".join(parser.parts).replace("¶", " ").split())
+
+
+def page_html(site: Path, path: str) -> str:
+    """A built page's HTML, by its address ('don-vi/van-phong', '' for home) or file ('404.html')."""
+    file = site / path if path.endswith(".html") else site / path / "index.html"
+    return file.read_text(encoding="utf-8")
+
+
+def page_text(site: Path, path: str) -> str:
+    """What a reader sees in a built page's main content (see article_text)."""
+    return article_text(page_html(site, path))

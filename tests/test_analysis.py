@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import GOLDEN, ROOT
+from helpers import GOLDEN, ROOT, page_text
 from parsite.data_in.analysis import gaps, target_outcome
 from parsite.outputs.render import render_pages
 from parsite.site import load_site
@@ -121,8 +121,7 @@ def test_field_page_has_its_own_chart(built_site: Path) -> None:
 
 
 def test_province_context_is_shown_with_its_source(built_site: Path) -> None:
-    from helpers import article_text
 
-    text = article_text((built_site / "ket-qua" / "index.html").read_text(encoding="utf-8"))
+    text = page_text(built_site, "ket-qua")
     assert "2023 85,42 51/63" in text and "2022 84,66 37/63" in text
     assert "Nguồn: Kế hoạch số 475/KH-UBND ngày 18/07/2024" in text

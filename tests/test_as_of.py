@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 import feedparser
 import pytest
 import yaml
-from helpers import ROOT, article_text, copy_project, mkdocs_build
+from helpers import ROOT, article_text, copy_project, mkdocs_build, page_text
 
 A_TODAY, A_EPOCH = "2025-06-30", "1751252400"  # 2025-06-30T03:00:00Z
 B_TODAY, B_EPOCH = "2026-11-29", "1795892400"
@@ -98,14 +98,14 @@ _COUNTS = re.compile(
 def test_past_reports_count_only_tasks_recorded_by_their_end(builds, build: str) -> None:
     site = builds[build][0]
     for quarter in (1, 2, 3, 4):
-        text = article_text((site / "bao-cao" / f"2024-quy-{quarter}" / "index.html").read_text(encoding="utf-8"))
+        text = page_text(site, f"bao-cao/2024-quy-{quarter}")
         found = _COUNTS.search(text)
         assert found, text[:400]
         day = date(int(found[3]), int(found[2]), int(found[1]))
         done, begun, late, not_started, paused = map(int, found.groups()[3:])
         assert done + begun + paused <= _recorded_by(day)
         assert done + begun + late + not_started + paused == 25
-    q1 = article_text((site / "bao-cao" / "2024-quy-1" / "index.html").read_text(encoding="utf-8"))
+    q1 = page_text(site, "bao-cao/2024-quy-1")
     # By 31/03/2024 two tasks had a dated entry (NV02, NV19); NV24 was paused only on 25/10/2024.
     assert "Đến ngày 31/03/2024: Hoàn thành 0, đang thực hiện 2, quá hạn 0, chưa triển khai 23, tạm dừng 0" in q1
 
@@ -115,7 +115,7 @@ def test_docx_counts_match_the_page(builds) -> None:
 
     site = builds["b"][0]
     for quarter in (1, 2, 3, 4):
-        page = article_text((site / "bao-cao" / f"2024-quy-{quarter}" / "index.html").read_text(encoding="utf-8"))
+        page = page_text(site, f"bao-cao/2024-quy-{quarter}")
         doc = Document(io.BytesIO((site / "bao-cao" / f"2024-quy-{quarter}.docx").read_bytes()))
         text = "\n".join(p.text for p in doc.paragraphs)
         counts = _COUNTS.search(page)
@@ -127,7 +127,7 @@ def test_docx_counts_match_the_page(builds) -> None:
 
 
 def test_task_section_shows_its_timeline(builds) -> None:
-    text = article_text((builds["b"][0] / "don-vi" / "phong-ldvl" / "index.html").read_text(encoding="utf-8"))
+    text = page_text(builds["b"][0], "don-vi/phong-ldvl")
     block = text.split("NV07 · ", 1)[1].split("NV08 · ", 1)[0]
     assert "Trạng thái: Hoàn thành quá hạn 10 ngày (hoàn thành ngày 10/10/2024)" in block
     assert (
@@ -219,14 +219,14 @@ def test_change_summary_without_previous_release(builds) -> None:
     assert "Không có bản phát hành trước để so sánh" in log
     html = (site / "index.html").read_text(encoding="utf-8")
     assert '<a href="./thay-doi/">Thay đổi dữ liệu so với bản trước</a>' in html
-    page = article_text((site / "thay-doi" / "index.html").read_text(encoding="utf-8"))
+    page = page_text(site, "thay-doi")
     assert "không có bản phát hành trước để so sánh" in page
 
 
 def test_change_summary_same_data(builds) -> None:
     site, log = builds["b"]
     assert "Thay đổi dữ liệu so với bản phát hành trước (cập nhật lúc 10:00 ngày 30/06/2025): 0 mục tiến độ mới" in log
-    page = article_text((site / "thay-doi" / "index.html").read_text(encoding="utf-8"))
+    page = page_text(site, "thay-doi")
     assert "0 mục tiến độ mới" in page and "Dữ liệu không thay đổi." in page
 
 
@@ -234,7 +234,7 @@ def test_change_summary_from_the_live_release(builds) -> None:
     site, log = builds["c"]
     assert "1 mục tiến độ mới, 1 nhiệm vụ đổi trạng thái" in log
     assert "mục tiến độ mới: 2024/NV05 20/11/2026: Hội đồng sáng kiến công nhận 01 sáng kiến CCHC." in log
-    page = article_text((site / "thay-doi" / "index.html").read_text(encoding="utf-8"))
+    page = page_text(site, "thay-doi")
     assert "20/11/2026 · NV05 (VP): Hội đồng sáng kiến công nhận 01 sáng kiến CCHC. Trạng thái: Hoàn thành." in page
     assert "NV05 · " in page and "Quá hạn 212 ngày → Hoàn thành quá hạn 720 ngày" in page
     html = (site / "thay-doi" / "index.html").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, TODAY, article_text, data_file
+from helpers import ROOT, TODAY, data_file, page_text
 from icalendar import Calendar
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -138,7 +138,7 @@ def test_open_data_page_documents_every_column_and_sends_spreadsheet_users_to_th
 ) -> None:
     from parsite.outputs.exports import SCORE_COLUMNS, TASK_COLUMNS, TASK_SHEET_COLUMNS, TOTAL_SHEET_COLUMNS
 
-    text = article_text((built_site / "du-lieu" / "index.html").read_text(encoding="utf-8"))
+    text = page_text(built_site, "du-lieu")
     for title, _ in TASK_COLUMNS + SCORE_COLUMNS:
         assert title in text, title
     for title, _, _ in TASK_SHEET_COLUMNS + TOTAL_SHEET_COLUMNS:

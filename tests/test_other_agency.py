@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import GOLDEN, ROOT, article_text, copy_project, mkdocs_build
+from helpers import GOLDEN, ROOT, article_text, copy_project, mkdocs_build, page_text
 from parsite.fmt import fold
 from parsite.outputs.render import render_pages
 from parsite.problems import DataError
@@ -145,10 +145,6 @@ def test_no_figure_exceeds_its_own_maximum(other_site: Path) -> None:
             assert field["points"] is None or field["points"] <= field["max"]
 
 
-def _text(site: Path, page: str) -> str:
-    return article_text((site / page / "index.html").read_text(encoding="utf-8"))
-
-
 def test_identity_comes_from_the_data(other_site: Path) -> None:
     home = (other_site / "index.html").read_text(encoding="utf-8")
     assert "<title>Trang chủ - Chỉ số CCHC – Sở NN&amp;MT tỉnh Hòa Lâm</title>" in home
@@ -158,7 +154,7 @@ def test_identity_comes_from_the_data(other_site: Path) -> None:
     assert "<loc>https://cchc.hoalam.example/ke-hoach/2024/</loc>" in (other_site / "sitemap.xml").read_text("utf-8")
     calendar = (other_site / "lich" / "tat-ca.ics").read_text(encoding="utf-8")
     assert "https://cchc.hoalam.example/don-vi/" in calendar.replace("\r\n ", "")
-    guide = _text(other_site, "huong-dan")  # the guide's examples come from this data set
+    guide = page_text(other_site, "huong-dan")  # the guide's examples come from this data set
     assert "--field 8=" in guide and "lead: van-phong" in guide and "support: [thanh-tra, phong-dat-dai]" in guide
     assert "./scripts/add-result 2025 " in guide and "./scripts/new-plan 2026" in guide
 
@@ -170,21 +166,21 @@ def test_each_page_names_the_agency_as_it_was_then(other_site: Path) -> None:
     assert "[P. ĐĐ]" not in plan_2024 and ">P. ĐĐ</a>" in plan_2024  # the unit's name in 2024
     plan_2025 = (other_site / "ke-hoach" / "2025" / "index.html").read_text(encoding="utf-8")
     assert "<strong>SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG</strong>" in plan_2025 and ">P. QLĐĐ</a>" in plan_2025
-    home = _text(other_site, "")
+    home = page_text(other_site, "")
     assert (
         "Từ ngày 01/03/2025, Sở Tài nguyên và Môi trường được sáp nhập vào Sở Nông nghiệp và Môi trường tỉnh Hòa Lâm"
         in home
     )
     assert "Cơ quan chịu trách nhiệm hiện nay: Sở Nông nghiệp và Môi trường tỉnh Hòa Lâm." in home
-    merged = _text(other_site, "don-vi/chi-cuc-bvmt")
+    merged = page_text(other_site, "don-vi/chi-cuc-bvmt")
     assert "Từ ngày 01/03/2025, đơn vị sáp nhập; nhiệm vụ do Phòng Môi trường tiếp nhận" in merged
-    renamed = _text(other_site, "don-vi/phong-dat-dai")
+    renamed = page_text(other_site, "don-vi/phong-dat-dai")
     assert renamed.startswith("Phòng Quản lý đất đai (P. QLĐĐ)")
     assert "Trước ngày 01/03/2025, đơn vị có tên Phòng Đất đai" in renamed
 
 
 def test_home_page_says_what_is_current(other_site: Path) -> None:
-    home = _text(other_site, "")
+    home = page_text(other_site, "")
     assert "Tình trạng cập nhật đến ngày 15/02/2026" in home
     assert "Kế hoạch cải thiện Chỉ số CCHC năm 2025 đã hết thời hạn thực hiện ngày 31/12/2025." in home
     assert "Chưa có kế hoạch năm 2026 trên trang." in home

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from helpers import ROOT, article_text, mkdocs_build
+from helpers import ROOT, article_text, mkdocs_build, page_text
 from parsite.data_in.progress import state, summary
 from parsite.outputs.reports import quarter_report
 from parsite.site import load_site
@@ -83,7 +83,7 @@ def test_report_docx_reads_back(site) -> None:
 def test_built_pages_follow_site_today(tmp_path: Path, today: str, nv05: str) -> None:
     result = mkdocs_build(ROOT, tmp_path / "site", SITE_TODAY=today)
     assert result.returncode == 0, result.stderr
-    unit = article_text((tmp_path / "site" / "don-vi" / "van-phong" / "index.html").read_text(encoding="utf-8"))
+    unit = page_text(tmp_path / "site", "don-vi/van-phong")
     block = unit.split("NV05 · ", 1)[1].split("NV06 · ", 1)[0]
     assert f"Trạng thái: {nv05}" in block
     finder = (tmp_path / "site" / "tra-cuu" / "index.html").read_text(encoding="utf-8")
@@ -104,7 +104,7 @@ def test_home_shows_progress_and_footer_shows_build_time(built_site: Path) -> No
 
 
 def test_report_page(built_site: Path) -> None:
-    text = article_text((built_site / "bao-cao" / "2024-quy-4" / "index.html").read_text(encoding="utf-8"))
+    text = page_text(built_site, "bao-cao/2024-quy-4")
     assert "Báo cáo tiến độ Quý IV/2024" in text
     assert "NV05 (VP, thời hạn 30/11/2024): Quá hạn 31 ngày. Lý do: Các sáng kiến chưa đủ điều kiện" in text
     assert "Chậm tiến độ:" in text

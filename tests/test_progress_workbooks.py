@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import ROOT, TODAY, article_text, copy_project, data_file, mkdocs_build
+from helpers import ROOT, TODAY, copy_project, data_file, mkdocs_build, page_text
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from parsite.outputs.progress_workbook import workbook_bytes
@@ -208,7 +208,7 @@ def test_filled_workbook_imports_once_and_shows_on_the_unit_page(tmp_path: Path)
 
     second = mkdocs_build(project, tmp_path / "site2")
     assert second.returncode == 0, second.stderr
-    page = article_text((tmp_path / "site2" / "don-vi" / "van-phong" / "index.html").read_text(encoding="utf-8"))
+    page = page_text(tmp_path / "site2", "don-vi/van-phong")
     heading = page.index("NV05 ·")
     nv05_text = page[heading : page.index("NV06 ·")]
     assert "06/02/2025" in nv05_text and "Hội đồng sáng kiến công nhận 01 sáng kiến CCHC." in nv05_text

@@ -6,31 +6,23 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import GOLDEN, article_text, copy_project, data_file, mkdocs_build
-
-
-def page(site: Path, path: str) -> str:
-    return (site / path / "index.html" if not path.endswith(".html") else site / path).read_text(encoding="utf-8")
-
-
-def text(site: Path, path: str) -> str:
-    return article_text(page(site, path))
+from helpers import GOLDEN, article_text, copy_project, data_file, mkdocs_build, page_html, page_text
 
 
 def test_home_shows_latest_result_and_target(built_site: Path) -> None:
-    home = text(built_site, "index.html")
+    home = page_text(built_site, "index.html")
     assert "89,42/100 điểm" in home
     assert "thứ 11/22 đơn vị sở ngành trên địa bàn tỉnh, giảm 02 bậc so với năm 2022" in home
     assert "tăng ít nhất 01 bậc so với năm 2023" in home
     assert "xếp thứ 10 trở lên" in home
     assert "Quyết định số 151/QĐ-UBND ngày 06/02/2024" in home
-    html = page(built_site, "index.html")
+    html = page_html(built_site, "index.html")
     for link in ('href="ke-hoach/2024/"', 'href="ket-qua/"', 'href="don-vi/"', 'href="linh-vuc/"'):
         assert link in html
 
 
 def test_plan_page_is_faithful_to_the_seed(built_site: Path) -> None:
-    plan = text(built_site, "ke-hoach/2024")
+    plan = page_text(built_site, "ke-hoach/2024")
     assert "UBND TỈNH ĐẮK NÔNG" in plan
     assert "SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI" in plan
     assert "Số: /KH-SLĐTBXH" in plan  # the number is blank in the seed
@@ -71,7 +63,7 @@ def test_plan_page_is_faithful_to_the_seed(built_site: Path) -> None:
 
 
 def test_plan_appendix_lists_every_task(built_site: Path) -> None:
-    plan = text(built_site, "ke-hoach/2024")
+    plan = page_text(built_site, "ke-hoach/2024")
     assert "Dữ liệu minh họa" in plan
     units = {u["id"]: u for u in data_file("agency.yml")["units"]}
     for task in data_file("plans/2024/tasks.yml")["tasks"]:
@@ -84,7 +76,7 @@ def test_plan_appendix_lists_every_task(built_site: Path) -> None:
 def test_unit_page_lists_led_and_supported_tasks(built_site: Path) -> None:
     tasks = data_file("plans/2024/tasks.yml")["tasks"]
     for unit in data_file("agency.yml")["units"]:
-        html = page(built_site, f"don-vi/{unit['id']}")
+        html = page_html(built_site, f"don-vi/{unit['id']}")
         body = article_text(html)
         assert unit["name"] in body
         led = [t for t in tasks if t["lead"] == unit["id"]]
@@ -99,7 +91,7 @@ def test_unit_page_lists_led_and_supported_tasks(built_site: Path) -> None:
 
 
 def test_unit_page_shows_deadlines_in_vietnamese_format(built_site: Path) -> None:
-    body = text(built_site, "don-vi/phong-khtc")
+    body = page_text(built_site, "don-vi/phong-khtc")
     assert "Thời hạn hoàn thành: 31/12/2024" in body  # written 2024-12-31 in the data
     assert "Thời hạn hoàn thành: 30/06/2024" in body
     assert "Thời hạn hoàn thành: Quý III/2024" in body
@@ -108,7 +100,7 @@ def test_unit_page_shows_deadlines_in_vietnamese_format(built_site: Path) -> Non
 
 
 def test_score_history_keeps_unknown_values_unknown(built_site: Path) -> None:
-    html = page(built_site, "ket-qua")
+    html = page_html(built_site, "ket-qua")
     rows: dict[str, str] = {}
     for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):  # the first table is the score history
         cells = article_text(f"<article>{row}</article>")
@@ -122,14 +114,14 @@ def test_score_history_keeps_unknown_values_unknown(built_site: Path) -> None:
 
 
 def test_field_page_shows_points_lost_and_tasks(built_site: Path) -> None:
-    body = text(built_site, "linh-vuc/6")
+    body = page_text(built_site, "linh-vuc/6")
     assert "Lĩnh vực 6: Cải cách tài chính công" in body
     assert "Điểm tối đa: 11 điểm" in body
     assert "2023 7,58 11 3,42" in body
     assert "2022 chưa có số liệu chưa có số liệu chưa có số liệu" in body
     for task in data_file("plans/2024/tasks.yml")["tasks"]:
         assert (task["id"] in body) == (task["field"] == 6)
-    assert "không có nhiệm vụ hướng tới lĩnh vực này" in text(built_site, "linh-vuc/2")
+    assert "không có nhiệm vụ hướng tới lĩnh vực này" in page_text(built_site, "linh-vuc/2")
 
 
 def test_site_is_vietnamese_and_works_offline(built_site: Path) -> None:
@@ -150,12 +142,12 @@ def test_another_agency_publishes_by_replacing_data(tmp_path: Path) -> None:
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     site = tmp_path / "site"
-    home = text(site, "index.html")
+    home = page_text(site, "index.html")
     assert "Ban Quản lý các khu công nghiệp" in home and "Đắk Nông" not in home
-    unit_html = page(site, "don-vi/van-phong")
+    unit_html = page_html(site, "don-vi/van-phong")
     assert "<script>alert" not in unit_html
     assert "Tăng tỷ lệ hồ sơ trực tuyến <script>alert('x')</script>" in article_text(unit_html)
-    plan_html = page(site, "ke-hoach/2025")
+    plan_html = page_html(site, "ke-hoach/2025")
     assert 'href="javascript:' not in plan_html and "<b>không đậm</b>" not in plan_html
     assert "*không in nghiêng*, <b>không đậm</b> & [không phải liên kết](javascript:alert(1))" in article_text(
         plan_html
@@ -195,5 +187,5 @@ def test_editors_guide_is_linked_from_the_footer_not_the_navigation(built_site: 
         assert "Hướng dẫn cập nhật dữ liệu" not in header_navigation_and_article
         footer = html.split('<div class="md-copyright">', 1)[1]
         assert "Dành cho cán bộ:" in footer and "huong-dan/" in footer
-    guide = article_text((built_site / "huong-dan" / "index.html").read_text(encoding="utf-8"))
+    guide = page_text(built_site, "huong-dan")
     assert "bản xem trước chạy trên máy của bạn" in guide
