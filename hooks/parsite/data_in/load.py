@@ -237,16 +237,63 @@ def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
     return text.removeprefix("\ufeff"), []
 
 
-def _syntax_problem(exc: yaml.YAMLError, display: str) -> Problem:
+# The YAML parser's problems (libyaml's words, then the pure-Python parser's) as an editor would
+# say them; one not listed here is shown as the parser wrote it.
+_SYNTAX_PROBLEMS = [
+    (r"found unexpected end of stream", "tệp kết thúc khi một phần còn chưa đóng"),
+    (
+        r"did not find expected key|expected <block end>, but found .*",
+        "thụt lề không khớp với các dòng phía trên, hoặc một dấu nháy chưa đóng",
+    ),
+    (r"(?:did not find )?expected ',' or '([\]}])'.*", "thiếu dấu ',' hoặc '{0}'"),
+    (
+        r"mapping values are not allowed (?:here|in this context)",
+        "có dấu ': ' ở chỗ không được phép; một giá trị chứa ': ' phải đặt trong dấu nháy kép",
+    ),
+    (r"found a tab character .*|found character '\\t' .*", "có ký tự Tab; YAML chỉ cho phép thụt lề bằng dấu cách"),
+    (
+        r"found character '(.)' that cannot start any token",
+        "ký tự '{0}' không được đứng đầu giá trị; hãy đặt giá trị trong dấu nháy kép",
+    ),
+    (r"could not find expected ':'", "thiếu dấu ':' sau tên khóa"),
+    (r"found undefined alias.*", "dấu '*' đứng đầu giá trị; hãy đặt giá trị trong dấu nháy kép"),
+    (
+        r"found unknown escape character.*",
+        "ký tự sau dấu '\\' trong chuỗi nháy kép không hợp lệ; viết '\\\\' cho một dấu gạch ngược",
+    ),
+]
+# Where the part the parser was reading began, when that is another line.
+_SYNTAX_CONTEXTS = [
+    (r"while (?:scanning|parsing) an? (?:double-)?quoted scalar", "chuỗi trong dấu nháy mở ở dòng {0}"),
+    (r"while parsing a flow sequence", "dấu '[' mở ở dòng {0}"),
+    (r"while parsing a flow mapping", "dấu '{{' mở ở dòng {0}"),
+    (r"while parsing a block mapping", "khối bắt đầu ở dòng {0}"),
+]
+
+
+def _syntax_problem(exc: yaml.YAMLError, display: str, text: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     detail = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    message = f"lỗi cú pháp YAML: {detail}"
-    if context:
-        message += f" ({context})"
-    if "\t" in detail or "'\\t'" in detail:
-        message += "; YAML không cho phép thụt lề bằng phím Tab, hãy dùng dấu cách"
+    if detail == "found character that cannot start any token":  # libyaml does not say which
+        rows = text.splitlines()
+        row = rows[line - 1] if 0 < line <= len(rows) else ""
+        char = row[column - 1] if 0 < column <= len(row) else "?"
+        detail = f"found character {char!r} that cannot start any token"
+    context = getattr(exc, "context", None) or ""
+    start = getattr(exc, "context_mark", None)
+    for pattern, words in _SYNTAX_PROBLEMS:
+        found = re.fullmatch(pattern, detail)
+        if found:
+            message = f"lỗi cú pháp YAML: {words.format(*found.groups())}"
+            break
+    else:
+        message = f"lỗi cú pháp YAML: {detail}" + (f" ({context})" if context else "")
+    if start is not None and start.line + 1 != line:
+        for pattern, words in _SYNTAX_CONTEXTS:
+            if re.fullmatch(pattern, context):
+                message += f" ({words.format(start.line + 1)})"
+                break
     return Problem(display, line, column, "", message)
 
 
@@ -258,7 +305,7 @@ def load_text(text: str, display: str) -> tuple[Source, list[Problem]]:
     try:
         node = yaml.compose(text, Loader=Loader)
     except yaml.YAMLError as exc:
-        return source, [_syntax_problem(exc, display)]
+        return source, [_syntax_problem(exc, display, text)]
     builder = _Builder(source, text)
     source.data = builder.build(node, ()) if node is not None else None
     return source, builder.problems
