@@ -28,7 +28,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 from parsite import clock, parallel
 from parsite.buildcache import BuildCache, code_version, data_inputs
 from parsite.clock import ClockError
@@ -50,7 +49,7 @@ from parsite.outputs.render import (
     rendered_pages,
 )
 from parsite.outputs.search import SearchConfigError, check_search_fields, write_index_as_utf8
-from parsite.outputs.share import DEFAULT_IMAGE, Share, page_shares
+from parsite.outputs.share import DEFAULT_IMAGE, Share, page_shares, share_meta
 from parsite.outputs.unused_assets import remove_unused
 from parsite.problems import DataError
 from parsite.site import load_site
@@ -205,34 +204,17 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
         share = _shares.get(page.file.src_uri)
         if share is None:  # a page written by hand: its own title, the site's description and card
             site_card = _shares[DEFAULT_IMAGE]
-            page.meta["share"] = _share_meta(site_card, config, page, Markup(html(page.title or site_card.title)))
+            page.meta["share"] = _share_meta(site_card, config, page, page.title or site_card.title)
         else:
             page.meta["share"] = _share_meta(share, config, page)
         page.meta["description"] = page.meta["share"]["description"]
     return context
 
 
-def _share_meta(share: Share, config: MkDocsConfig, page: Page | None = None, title: Markup | None = None) -> dict:
-    """The values of a page's share meta, each HTML-escaped once here (the template prints them
-    as they are). The image's address is absolute once the portal address (site_url) is set;
-    before that it is a link within the site. Without a page (404): the image path only, the
-    template puts it under the 404 page's base URL."""
-    if config.site_url:
-        image: str | None = config.site_url.rstrip("/") + "/" + share.image
-    else:
-        image = get_relative_url(share.image, page.url) if page is not None else None
-    url = page.canonical_url if page is not None else None
-    return {
-        "title": title if title is not None else Markup(html(share.title)),
-        "description": Markup(html(share.description)),
-        "image": Markup(html(image)) if image else None,
-        "image_path": share.image,
-        "image_alt": Markup(html(share.image_alt)),
-        "width": share.width,
-        "height": share.height,
-        "url": Markup(html(url)) if url else None,
-        "site_name": config.site_name,  # escaped once in on_config
-    }
+def _share_meta(share: Share, config: MkDocsConfig, page: Page | None = None, title: str | None = None) -> dict:
+    """A page's share meta (parsite.outputs.share.share_meta) at this build's address."""
+    assert _site is not None and _site.identity is not None  # set by on_config
+    return share_meta(share, _site.identity.name, config.site_url, page.file.src_uri if page else None, title)
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:

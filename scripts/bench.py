@@ -3,9 +3,9 @@
     python scripts/bench.py --quick     # 100 → 1,000 tasks, a few minutes here
     python scripts/bench.py             # 1,000 → 10,000 tasks
 
-"MkDocs alone" is the same site without our hooks: the exact Markdown pages and downloads the
-hooks produce, written out as plain files (scripts/generate.py) and built with the same
-mkdocs.yml without `hooks:`. At each size, the two builds alternate (A B, B A, A B …, so drift on
+"MkDocs alone" is the same site without our hooks: the standalone project of the same data
+(scripts/generate.py: the pages, downloads and assets as plain files, the same config without
+`hooks:`) built by plain MkDocs. At each size, the two builds alternate (A B, B A, A B …, so drift on
 a shared machine lands on both sides) and the medians are compared:
 
 - cold: a build with an empty build cache (parsite.buildcache) against MkDocs alone;
@@ -74,19 +74,14 @@ def project_with(tasks: int, folder: Path) -> Path:
     return folder
 
 
+BASELINE = "standalone"  # the standalone project inside the generated project's folder
+
+
 def baseline_project(project: Path) -> Path:
-    """The same Markdown and files as plain docs, the same mkdocs.yml without hooks."""
-    docs = project / "baseline_docs"
-    run([sys.executable, str(ROOT / "scripts" / "generate.py"), "--data", str(project / "data"), str(docs)], ROOT)
-    shutil.copytree(project / "docs", docs, dirs_exist_ok=True)
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.pop("hooks")
-    config["nav"] = json.loads((docs / "nav.json").read_text(encoding="utf-8")) + config.get("nav", [])
-    (docs / "nav.json").unlink()
-    config["docs_dir"] = "baseline_docs"
-    config["watch"] = []
-    (project / "baseline.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return project / "baseline.yml"
+    """The same pages and files as a standalone project (scripts/generate.py): the config without hooks."""
+    out = project / BASELINE
+    run([sys.executable, str(ROOT / "scripts" / "generate.py"), "--data", str(project / "data"), str(out)], ROOT)
+    return out / "mkdocs.yml"
 
 
 def build(project: Path, config: str, out: str, cache: Path | None = None) -> tuple[float, float]:
@@ -115,13 +110,13 @@ def edit_task(project: Path, mark: str) -> tuple[str, str]:
 
 
 def regenerate_baseline(project: Path) -> None:
-    """Write the baseline's Markdown again from the edited data; save only the files that changed."""
+    """Write the baseline's pages again from the edited data; save only the files that changed."""
     fresh = project / "baseline_fresh"
     run([sys.executable, str(ROOT / "scripts" / "generate.py"), "--data", str(project / "data"), str(fresh)], ROOT)
-    docs = project / "baseline_docs"
-    for path in fresh.rglob("*"):
-        if path.is_file() and path.name != "nav.json":
-            target = docs / path.relative_to(fresh)
+    docs = project / BASELINE / "docs"
+    for path in (fresh / "docs").rglob("*"):
+        if path.is_file():
+            target = docs / path.relative_to(fresh / "docs")
             if not target.exists() or target.read_bytes() != path.read_bytes():
                 shutil.copyfile(path, target)
     shutil.rmtree(fresh)
@@ -245,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         cold_times = {}
         for tasks in (small, 10 * small):
             project = project_with(tasks, Path(tmp) / f"p{tasks}")
-            baseline = baseline_project(project).name
+            baseline = baseline_project(project).relative_to(project).as_posix()
             measured = compare_builds(project, baseline, args.runs)
             cold_times[tasks] = measured["cold_build_s"]
             print(

@@ -24,6 +24,7 @@ import pytest
 import yaml
 from helpers import GOLDEN, ROOT, article_text, copy_project, mkdocs_build, page_text
 from parsite.fmt import fold
+from parsite.outputs.paths import plan_path
 from parsite.outputs.render import render_pages
 from parsite.problems import DataError
 from parsite.site import load_site
@@ -198,7 +199,7 @@ def test_unknown_values_are_sentences(tmp_path: Path) -> None:
         .replace("overview: 2023", "overview: 2022"),
         encoding="utf-8",
     )
-    text = render_pages(load_site(data, ROOT))["ke-hoach/2024.md"]
+    text = render_pages(load_site(data, ROOT))[plan_path(2024)]
     assert (
         "Năm 2022, Sở xếp thứ 12/20 cơ quan chuyên môn thuộc UBND tỉnh; tổng điểm Chỉ số cải cách hành chính "
         "năm 2022 chưa có số liệu. Chưa có số liệu điểm từng lĩnh vực." in text
@@ -206,7 +207,7 @@ def test_unknown_values_are_sentences(tmp_path: Path) -> None:
     assert "Năm 2022, theo bộ chỉ số áp dụng năm đó: chưa có số liệu điểm của lĩnh vực này (tối đa 12 điểm)" in text
     result = data / "results" / "2022.yml"
     result.write_text(result.read_text(encoding="utf-8").replace("rank: 12", "rank: null"), encoding="utf-8")
-    text = render_pages(load_site(data, ROOT))["ke-hoach/2024.md"]
+    text = render_pages(load_site(data, ROOT))[plan_path(2024)]
     assert "Chưa có số liệu về Chỉ số cải cách hành chính của Sở năm 2022." in text
     assert "chưa có số liệu/" not in text and "đạt chưa có số liệu" not in text
 
@@ -220,7 +221,7 @@ def test_comparisons_across_methodologies_say_so(tmp_path: Path) -> None:
     pages = render_pages(load_site(data, ROOT))
     row = next(line for line in pages["ket-qua.md"].splitlines() if line.startswith("| [Lĩnh vực 4:"))
     assert row.endswith("| 9/9 | 8/8 | khác bộ chỉ số: 100% → 100% điểm tối đa |")
-    plan = pages["ke-hoach/2024.md"]
+    plan = pages[plan_path(2024)]
     assert "đạt 11/12 điểm, bị trừ 1 điểm (khác bộ chỉ số năm 2024, trong đó lĩnh vực này tối đa 10 điểm)" in plan
     assert "11/10" not in plan
 

@@ -18,10 +18,10 @@ from datetime import date
 from .. import fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task
-from .paths import field_path, unit_path
+from .paths import FINDER, address, field_path, unit_path
 
 PAGE = 50  # rows in the table at a time (server-rendered, then per "Hiện thêm"): layout is the cost
-DATA = "tra-cuu/nhiem-vu.json"
+DATA = f"{address(FINDER)}nhiem-vu.json"  # beside the finder page: tra-cuu/nhiem-vu.json
 _NUMBER = re.compile(r"\d+")
 
 
@@ -42,8 +42,8 @@ def first_rows(site: Site) -> list[Task]:
 def finder_json(site: Site, today: date, link: dict[str, str]) -> bytes:
     """The compact data the finder's script filters.
 
-    `link` maps a docs path (`don-vi/x.md`, `linh-vuc/1.md`) to its address relative to the
-    finder page. Text stays plain: the script writes it with textContent, never as markup.
+    `link` maps a page's docs path (paths.unit_path, paths.field_path) to its address relative
+    to the finder page. Text stays plain: the script writes it with textContent, never as markup.
     """
     units = list(site.agency.units)
     unit_index = {u.id: i for i, u in enumerate(units)}

@@ -1,4 +1,4 @@
-"""Where each page lives: its docs path ('don-vi/x.md') and the address it is served at
+"""Where each page lives: its docs path ('don-vi/x/index.md') and the address it is served at
 ('don-vi/x/', directory URLs as MkDocs serves them).
 
 The site's layout in one place: pages, feeds, calendars, the finder and the downloads all
@@ -20,15 +20,17 @@ HOME = "index.md"
 RESULTS = "ket-qua.md"
 UNITS = "don-vi/index.md"
 FIELDS = "linh-vuc/index.md"
-FINDER = "tra-cuu.md"
+# Pages with raw-HTML links (the finder, plans, units, fields: their task tables) are index
+# pages (`x/index.md`, served as `x/`, the same address as `x.md` had): see html_link.
+FINDER = "tra-cuu/index.md"
 REPORTS = "bao-cao/index.md"
 OPEN_DATA = "du-lieu.md"
 CHANGES = "thay-doi.md"  # linked from the footer, not from the navigation
 CHANGES_URL = "thay-doi/"
 
 
-def plan_path(plan: Plan) -> str:
-    return f"ke-hoach/{plan.year}.md"
+def plan_path(plan: Plan | int) -> str:
+    return f"ke-hoach/{plan if isinstance(plan, int) else plan.year}/index.md"
 
 
 def report_path(report: QuarterReport, extension: str = "md") -> str:
@@ -37,11 +39,11 @@ def report_path(report: QuarterReport, extension: str = "md") -> str:
 
 
 def unit_path(unit: Unit) -> str:
-    return f"don-vi/{unit.id}.md"
+    return f"don-vi/{unit.id}/index.md"
 
 
 def field_path(field: Field | int) -> str:
-    return f"linh-vuc/{field if isinstance(field, int) else field.id}.md"
+    return f"linh-vuc/{field if isinstance(field, int) else field.id}/index.md"
 
 
 def directory_url(path: str) -> str:
@@ -66,7 +68,15 @@ def task_address(task: Task) -> str:
 
 
 def html_link(page: str, target: str, anchor: str = "") -> str:
-    """Link from a page's URL to another page or file, for raw HTML (directory URLs)."""
+    """Link from a page's URL to another page or file, for raw HTML (directory URLs).
+
+    MkDocs leaves raw HTML alone, so the link is read relative to the page's URL; Zensical
+    reads it relative to the page's source file, like a Markdown link, and rewrites it. The two
+    agree only on an index page (`x/index.md` is served as `x/`), so raw-HTML links are made
+    only there, and every engine resolves them under any sub-path.
+    """
+    if posixpath.basename(page) != "index.md":
+        raise ValueError(f"raw-HTML links need an index page (x/index.md), not {page}")
     link = relative(directory_url(target), directory_url(page))
     link = "" if link == "." else link + ("/" if target.endswith(".md") else "")
     return f"{link}#{anchor}" if anchor else link or "./"

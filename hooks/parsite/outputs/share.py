@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from ..data_in import progress
 from ..data_in.model import Site
+from ..fmt import html
 from . import render
-from .paths import HOME, REPORTS, RESULTS
+from .paths import HOME, REPORTS, RESULTS, address, directory_url, relative
 from .share_image import HEIGHT, WIDTH, Bar, Card
 
 FOLDER = "chia-se"
@@ -160,3 +162,33 @@ def image_files(site: Site) -> dict[str, Callable[[], bytes]]:
     from .share_image import render as draw
 
     return {path: (lambda card=card: draw(card)) for path, card in _cards(site).items()}
+
+
+def share_meta(
+    share: Share, site_name: str, site_url: str | None, page: str | None, title: str | None = None
+) -> dict[str, Any]:
+    """What hooks/theme/main.html prints for a page's share meta, each text HTML-escaped once here
+    (the template prints them as they are); `title` overrides the share's (a hand-written page's).
+
+    The image's address is absolute once the portal address (site_url) is set; before that it
+    is a link from the page's address. The page's own address (og:url) is its canonical URL,
+    as MkDocs makes it (site_url joined with the page's address). Without a page (404): the
+    image path only, the template puts it under the 404 page's base URL.
+    """
+    if site_url:
+        image: str | None = site_url.rstrip("/") + "/" + share.image
+    else:
+        image = relative(share.image, directory_url(page)) if page is not None else None
+    base = site_url if not site_url or site_url.endswith("/") else site_url + "/"
+    url = urljoin(base, address(page)) if base and page is not None else None
+    return {
+        "title": html(title if title is not None else share.title),
+        "description": html(share.description),
+        "image": html(image) if image else None,
+        "image_path": share.image,
+        "image_alt": html(share.image_alt),
+        "width": share.width,
+        "height": share.height,
+        "url": html(url) if url else None,
+        "site_name": html(site_name),
+    }
