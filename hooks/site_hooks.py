@@ -18,6 +18,7 @@ Nothing is written into `docs/`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import page_cache
@@ -29,7 +30,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from parsite import clock, parallel
-from parsite.buildcache import BuildCache, code_version, data_inputs
+from parsite.buildcache import BuildCache, code_version
 from parsite.clock import ClockError
 from parsite.data_in.model import Site
 from parsite.fmt import html, slugify
@@ -40,11 +41,13 @@ from parsite.outputs.exports import downloads, write_downloads
 from parsite.outputs.feeds import page_feeds
 from parsite.outputs.guide import GUIDE, render_guide
 from parsite.outputs.paths import CHANGES, CHANGES_URL
+from parsite.outputs.reads import output_inputs
 from parsite.outputs.render import (
     build_stamp,
     html_titles,
     nav,
     page_paths,
+    page_renderer,
     page_titles,
     rendered_pages,
 )
@@ -125,14 +128,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # Generated pages and downloads are keyed by the build time too (calendars, workbooks and the
     # current quarter's report carry it): unless SOURCE_DATE_EPOCH pins it, no later build could
     # use them, so they are not stored. Converted pages and compressed copies are keyed by content.
+    # Each output's key holds what it reads (parsite.outputs.reads), worked out in the process
+    # that makes them, once.
     pinned = clock.build_time_pinned()
-    inputs = data_inputs(
-        Path(config.config_file_path).parent / "data",
+    data_dir = Path(config.config_file_path).parent / "data"
+    context = (
         clock.today().isoformat(),
         clock.build_time().isoformat(),
         config.site_url or "",
         _previous.fingerprint() if _previous else "",
     )
+    inputs = _lazy(lambda: output_inputs(site, data_dir, *context))
     if pinned:
         made = {path: cache.download(inputs, path, make) for path, make in made.items()}
     pages = page_paths(site)
@@ -142,11 +148,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # A parallel process renders the pages in MkDocs's reading order (on_pre_page takes each
     # one as MkDocs reaches it), then writes the downloads straight into the site folder.
     _making = parallel.Stream(
-        lambda: (
-            cache.pages(inputs, pages, lambda: rendered_pages(site, changes))
-            if pinned
-            else rendered_pages(site, changes)
-        ),
+        lambda: cache.pages(inputs, pages, page_renderer(site, changes)) if pinned else rendered_pages(site, changes),
         then=lambda: write_downloads(made, site_dir),
     )
     _streamed = set(pages)
@@ -160,6 +162,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # MkDocs sees that source and copy are one file and skips the copy.
         files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
     return files
+
+
+def _lazy(make: Callable[[], Callable[[str], str]]) -> Callable[[str], str]:
+    """`make()`'s function, made when first called (in the process that makes the outputs)."""
+    made: list[Callable[[str], str]] = []
+
+    def call(path: str) -> str:
+        if not made:
+            made.append(make())
+        return made[0](path)
+
+    return call
 
 
 def on_nav(nav: object, config: MkDocsConfig, files: Files) -> None:

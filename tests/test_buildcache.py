@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 import yaml
 from helpers import ROOT, copy_project, mkdocs_build
 from parsite.buildcache import BuildCache, code_version
+from parsite.data_in.model import Site
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -255,3 +258,187 @@ def test_prune_removes_only_old_entries_of_its_own(tmp_path: Path) -> None:
     assert cache.get(recent) == b"recent"
     assert cache.prune(now=now + 2 * 86_400) == 0
     assert cache.get(recent) == b"recent"
+
+
+# --- what each output reads (parsite.outputs.reads): a key changes whenever its output does ----
+
+
+SITE_URL = "https://cchc.example.gov.vn/"
+Outputs = tuple[dict[str, bytes], dict[str, str]]
+
+
+def _outputs(data: Path) -> Outputs:
+    """Every generated page and download of `data` (share images as the card they draw) and the
+    inputs of each one's cache key."""
+    from parsite.site import load_site
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SITE_TODAY", "2025-06-30")
+        env.setenv("SOURCE_DATE_EPOCH", "1795892400")
+        return _made(load_site(data, data.parent), data)
+
+
+def _made(site: Site, data: Path) -> Outputs:
+    from parsite.outputs import share
+    from parsite.outputs.exports import downloads
+    from parsite.outputs.reads import output_inputs
+    from parsite.outputs.render import rendered_pages
+
+    cards = share._cards(site)
+    made = {
+        path: repr(cards[path]).encode() if path in cards else make()
+        for path, make in downloads(site, SITE_URL).items()
+    }
+    made.update((path, markdown.encode()) for path, markdown in rendered_pages(site))
+    inputs = output_inputs(site, data, "2025-06-30", "1795892400", SITE_URL, "")
+    return made, {path: inputs(path) for path in made}
+
+
+def _edit_task(data: Path, edit: str) -> str:
+    """Edit the first task of the newest plan that has supporting units and a progress log."""
+    path = sorted((data / "plans").glob("*/tasks.yml"))[-1]
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    tasks = content["tasks"]
+    index, task = next((i, t) for i, t in enumerate(tasks) if t.get("support") and t.get("progress"))
+    units = [u["id"] for u in yaml.safe_load((data / "agency.yml").read_text(encoding="utf-8"))["units"]]
+    others = [u for u in units if u != task["lead"] and u not in task["support"]]
+    entry = task["progress"][-1]
+    if edit == "text":
+        task["task"] = "Nội dung nhiệm vụ đã sửa"
+    elif edit == "problem and output":
+        task["problem"], task["output"] = "Tồn tại đã sửa", "Sản phẩm đã sửa"
+    elif edit == "lead":
+        task["lead"] = others[0]
+    elif edit == "support added":
+        task["support"] = [*task["support"], others[0]]
+    elif edit == "support removed":
+        task["support"] = task["support"][1:]
+    elif edit == "field":
+        task["field"] = 2 if task["field"] != 2 else 3
+    elif edit == "deadline":
+        task["deadline"] = "Thường xuyên" if str(task["deadline"]) != "Thường xuyên" else "2025-03-31"
+    elif edit == "entry text":
+        entry["text"] = "Tiến độ đã sửa"
+    elif edit == "entry by another unit, finished":
+        task["progress"].append(
+            {
+                "date": max(entry["date"], yaml.safe_load("2025-01-10")),
+                "text": "Đã xong",
+                "unit": others[-1],
+                "status": "hoan-thanh",
+            }
+        )
+    elif edit == "task removed":
+        del tasks[index]
+    elif edit == "tasks reordered":
+        tasks[index], tasks[-1] = tasks[-1], tasks[index]
+    else:
+        raise AssertionError(edit)
+    path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return task["id"]
+
+
+EDITS = [
+    "text",
+    "problem and output",
+    "lead",
+    "support added",
+    "support removed",
+    "field",
+    "deadline",
+    "entry text",
+    "entry by another unit, finished",
+    "task removed",
+    "tasks reordered",
+]
+
+
+@pytest.fixture(scope="module", params=["real", "generated"])
+def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Outputs]:
+    """The real data, and generated data with three plans (tasks of several years, units that
+    report progress on tasks they neither lead nor support)."""
+    folder = tmp_path_factory.mktemp(request.param) / "data"
+    if request.param == "real":
+        shutil.copytree(ROOT / "data", folder)
+    else:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("gen_data", ROOT / "scripts" / "gen_data.py")
+        assert spec is not None and spec.loader is not None
+        gen_data = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(gen_data)
+        gen_data.generate(folder, tasks=90, years=3, units=8)
+    for path in (folder / "plans").glob("*/tasks.yml"):  # written as _edit_task writes it
+        path.write_text(
+            yaml.safe_dump(yaml.safe_load(path.read_text(encoding="utf-8")), allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+    return folder, _outputs(folder)
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_every_output_that_changes_has_a_new_key(dataset: tuple[Path, Outputs], edit: str, tmp_path: Path) -> None:
+    folder, (before, before_keys) = dataset
+    data = tmp_path / "data"
+    shutil.copytree(folder, data)
+    _edit_task(data, edit)
+    after, after_keys = _outputs(data)
+    changed = {path for path in before.keys() & after.keys() if before[path] != after[path]}
+    assert changed, "the edit shows somewhere"
+    stale = sorted(path for path in changed if before_keys[path] == after_keys[path])
+    assert stale == [], f"{edit}: these outputs changed but their cache key did not: {stale}"
+
+
+def test_one_task_edited_remakes_only_the_outputs_that_read_it(dataset: tuple[Path, Outputs], tmp_path: Path) -> None:
+    from parsite.outputs.reads import unit_tasks
+    from parsite.site import load_site
+
+    folder, (before, before_keys) = dataset
+    data = tmp_path / "data"
+    shutil.copytree(folder, data)
+    task_id = _edit_task(data, "text")
+    after, after_keys = _outputs(data)
+    changed = {path for path in before if before[path] != after[path]}
+    remade = {path for path in before if before_keys[path] != after_keys[path]}
+    assert changed <= remade
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SITE_TODAY", "2025-06-30")
+        site = load_site(data, data.parent)
+    task = next(t for t in site.plans[-1].tasks if t.id == task_id)
+    # Outputs about other units, other fields and other plans are not made again.
+    kept = [f"don-vi/{u.id}.md" for u in site.agency.units if task not in unit_tasks(site, u)]
+    kept += [f"linh-vuc/{f.id}.md" for f in site.fields() if f.id != task.field.id]
+    kept += [f"ke-hoach/{p.year}.md" for p in site.plans[:-1]]
+    kept += [p for p in before if p.startswith("chia-se/")]
+    assert kept and not remade & set(kept)
+    # What shows the task's text is made again: its plan, its units, its field, the open data.
+    shown = {f"ke-hoach/{task.plan_year}.md", f"don-vi/{task.lead.id}.md", f"linh-vuc/{task.field.id}.md"}
+    shown |= {f"don-vi/{u.id}.md" for u in task.support} | {"du-lieu/tasks.json", "du-lieu/tasks.xlsx"}
+    assert shown <= changed
+    # Most outputs are copied: far fewer are made again than there are.
+    if len(site.plans) > 1:
+        assert len(remade) < len(before) / 2, (len(remade), len(before))
+
+
+def test_keys_are_the_same_in_another_process(dataset: tuple[Path, Outputs]) -> None:
+    """Keys come from reprs and file bytes, never from object ids or hash order."""
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, 'hooks');"
+        "from parsite.site import load_site; from parsite.outputs.reads import output_inputs;"
+        f"from parsite.outputs.render import page_paths; data = Path({str(dataset[0])!r});"
+        "site = load_site(data, data.parent); inputs = output_inputs(site, data, 'x');"
+        "print([inputs(p) for p in page_paths(site)])"
+    )
+    env = {**os.environ, "SITE_TODAY": "2025-06-30"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**env, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert runs[0] == runs[1] and runs[0].count("\\n") > 10

@@ -90,13 +90,6 @@ def tree_digest(folder: Path, suffixes: frozenset[str] | None = None) -> str:
     return _digest(parts)
 
 
-def data_inputs(data_dir: Path, *context: str) -> str:
-    """What generated pages and downloads are made from besides the code: every file under
-    `data_dir` and the build's context (today, the build time, the site's address, the previous
-    release's snapshot...)."""
-    return "\n".join([tree_digest(data_dir), *context])
-
-
 def code_version(*folders: Path) -> str:
     """What makes the output besides the data: the source under `folders`, Python and the libraries."""
     parts = [sys.version.encode("utf-8")]
@@ -201,28 +194,27 @@ class BuildCache:
         self.written += 1
 
     def pages(
-        self, inputs: str, paths: list[str], render: Callable[[], Iterator[tuple[str, str]]]
+        self, inputs: Callable[[str], str], paths: list[str], render: Callable[[str], str]
     ) -> Iterator[tuple[str, str]]:
-        """Generated pages in reading order: all from the cache, or all rendered (and stored)."""
-        keys = {path: self.key("page-markdown", inputs, path) for path in paths}
-        stored = {path: self.get(key) for path, key in keys.items()}
-        try:
-            found = {path: data.decode("utf-8") for path, data in stored.items() if data is not None}
-        except UnicodeDecodeError:
-            found = {}
-        if len(found) == len(paths):
-            yield from ((path, found[path]) for path in paths)
-            return
-        for path, markdown in render():
-            if path in keys:
-                self.put(keys[path], markdown.encode("utf-8"))
+        """Generated pages in reading order, each from the cache when a page of the same inputs
+        (`inputs(path)`) was stored, else rendered (`render(path)`) and stored."""
+        for path in paths:
+            key = self.key("page-markdown", inputs(path), path)
+            data = self.get(key)
+            markdown = None
+            if data is not None:
+                with contextlib.suppress(UnicodeDecodeError):
+                    markdown = data.decode("utf-8")
+            if markdown is None:
+                markdown = render(path)
+                self.put(key, markdown.encode("utf-8"))
             yield path, markdown
 
-    def download(self, inputs: str, path: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
-        """`make`, answered from the cache when a download of these inputs was stored."""
+    def download(self, inputs: Callable[[str], str], path: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+        """`make`, answered from the cache when a download of the same inputs (`inputs(path)`) was stored."""
 
         def made() -> bytes:
-            key = self.key("download", inputs, path)
+            key = self.key("download", inputs(path), path)
             data = self.get(key)
             if data is None:
                 data = make()

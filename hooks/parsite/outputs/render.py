@@ -7,7 +7,7 @@ them as virtual files and `scripts/generate.py` writes them to a folder.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -206,14 +206,27 @@ def page_titles(site: Site) -> dict[str, str]:
     return {job.path: job.title for job in page_jobs(site)}
 
 
-def rendered_pages(site: Site, changes: Changes | None = None) -> Iterator[tuple[str, str]]:
-    """(path, Markdown) of every generated page, one at a time, in reading order.
+def page_renderer(site: Site, changes: Changes | None = None) -> Callable[[str], str]:
+    """A function that renders one generated page (by its path) on its own, e.g. only the pages
+    the build cache does not hold; each template is compiled when first needed.
 
     The Markdown has no front matter: titles are data (`page_titles`), set on the page by the adapter.
     """
     env = environment()
-    for job in page_jobs(site, changes):
-        yield job.path, _page(env, job.template, job.path, site, **job.context)
+    jobs = {job.path: job for job in page_jobs(site, changes)}
+
+    def render(path: str) -> str:
+        job = jobs[path]
+        return _page(env, job.template, job.path, site, **job.context)
+
+    return render
+
+
+def rendered_pages(site: Site, changes: Changes | None = None) -> Iterator[tuple[str, str]]:
+    """(path, Markdown) of every generated page, one at a time, in reading order."""
+    render = page_renderer(site, changes)
+    for path in page_paths(site):
+        yield path, render(path)
 
 
 def with_title(title: str, markdown: str) -> str:

@@ -1,0 +1,111 @@
+"""What each generated page and download reads: the inputs of its build cache key, in one place.
+
+An output is made from the site model (plus the build's context: today, the build time, the
+site's address, the previous release). The model is cut in two for the keys:
+
+- the frame: everything but the tasks (agency, units, methodologies, results, documents, the
+  plans' own text and settings, today), as the model holds it, plus every file under `data/`
+  that is not a plan's task list (an emblem image, ...);
+- each task, as the model holds it (its text, units, deadline, progress log, state changes).
+
+Every output's key holds the frame and the tasks it reads (`Reads`): the frame alone, a declared
+list of tasks (in the model's order, each with its own digest, so a task added, removed,
+reordered or changed changes the key), or every task. An output not declared below reads every
+task: when in doubt, more goes into a key, never less (stale output is a bug). The lists are
+worked out from the model being built, so a task that moves (another lead unit, another field)
+leaves one output's list and joins another's: both keys change.
+
+`tests/test_buildcache.py` edits tasks in many ways and checks, output by output, that whatever
+changed has a new key, and that one task's text edited changes the keys of exactly the outputs
+that show it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from ..data_in.model import Site, Task, Unit
+from . import share
+from .calendars import calendar_path
+from .exports import FOLDER
+from .feeds import feed_path
+from .paths import field_path, plan_path, report_path, unit_path
+from .progress_workbook import workbook_path
+from .reports import quarter_reports
+
+# What an output reads besides the frame: None = every task; () = none; else these tasks.
+Reads = Sequence[Task] | None
+EVERY_TASK: Reads = None
+NO_TASK: Reads = ()
+
+
+def unit_tasks(site: Site, unit: Unit) -> list[Task]:
+    """The tasks a unit's outputs show: those it leads or supports, or reported progress on."""
+    return [
+        t
+        for t in site.tasks
+        if t.lead.id == unit.id
+        or any(u.id == unit.id for u in t.support)
+        or any(e.unit.id == unit.id for e in t.progress)
+    ]
+
+
+def output_reads(site: Site) -> dict[str, Reads]:
+    """The tasks each page and download reads, by docs-relative path (outputs not named here
+    read every task)."""
+    reads: dict[str, Reads] = {}
+    for plan in site.plans:
+        reads[plan_path(plan)] = plan.tasks  # the plan's appendix
+    for report in quarter_reports(site):  # the page and its .docx: the tasks of the plan reported
+        reads[report_path(report)] = reads[report_path(report, "docx")] = report.plan.tasks
+    for unit in site.agency.units:  # its page, calendar, feed and progress workbook
+        mine = unit_tasks(site, unit)
+        for path in (unit_path(unit), calendar_path(unit), feed_path(unit), workbook_path(unit)):
+            reads[path] = mine
+    for field in site.fields():
+        reads[field_path(field)] = [t for t in site.tasks if t.field.id == field.id]
+    # Scores come from the results (frame); schemas are code; share cards show titles and results.
+    for path in (f"{FOLDER}/scores.json", f"{FOLDER}/scores.csv", f"{FOLDER}/scores.xlsx"):
+        reads[path] = NO_TASK
+    for path in share.image_files(site):
+        reads[path] = NO_TASK
+    return reads
+
+
+def _digest(parts: Iterable[str | bytes]) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else part.encode("utf-8")
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def frame_digest(site: Site, data_dir: Path) -> str:
+    """The model without its tasks (dataclass reprs are complete and stable) and every data file
+    that is not a task list."""
+    frame = dataclasses.replace(site, plans=tuple(dataclasses.replace(p, tasks=()) for p in site.plans))
+    parts: list[str | bytes] = [repr(frame)]
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file() and not (path.name == "tasks.yml" and path.parent.parent.name == "plans"):
+            parts += [path.relative_to(data_dir).as_posix(), path.read_bytes()]
+    return _digest(parts)
+
+
+def output_inputs(site: Site, data_dir: Path, *context: str) -> Callable[[str], str]:
+    """The inputs of each output's key (path → text), besides its path and the code version:
+    the frame, the build's `context` and the tasks the output reads."""
+    tasks = {id(t): _digest([repr(t)]) for t in site.tasks}
+    every = _digest(tasks.values())
+    head = "\n".join([frame_digest(site, data_dir), *context])
+    reads = output_reads(site)
+
+    def inputs(path: str) -> str:
+        read = reads.get(path, EVERY_TASK)
+        body = every if read is None else _digest(tasks[id(t)] for t in read)
+        return f"{head}\n{'all' if read is None else len(read)}:{body}"
+
+    return inputs
