@@ -7,6 +7,7 @@ openpyxl is imported inside the functions: only the process that makes downloads
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -35,3 +36,85 @@ def print_on_a4_landscape(sheet: Any, title_rows: str | None = None) -> None:
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     if title_rows:
         sheet.print_title_rows = title_rows
+
+
+# Values the fast row writer writes as openpyxl would; anything else (a formula, an error code,
+# a control character, a very long text, a boolean...) makes the workbook go through openpyxl.
+_ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+_PLAIN_TEXT_MAX = 32767
+_CONTROL = frozenset(chr(c) for c in range(32)) - {"\n"}
+
+
+def _plain(value: Any) -> bool:
+    """Whether `value` is a cell value `rows_xml` writes exactly as openpyxl does."""
+    kind = type(value)
+    if value is None or kind is int or kind is float or kind is date:
+        return kind is not float or (value == value and abs(value) != float("inf"))
+    if kind is not str:
+        return False
+    return (
+        len(value) <= _PLAIN_TEXT_MAX
+        and not (len(value) > 1 and value.startswith("="))
+        and value not in _ERROR_CODES
+        and not any(c in _CONTROL for c in value)
+    )
+
+
+def _escape(text: str) -> str:
+    """Text as openpyxl's lxml writer prints it: &, < and > escaped, every non-ASCII character
+    as a decimal character reference."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text if text.isascii() else text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def rows_xml(sheet: Any, rows: list[list[Any]], styles: list[list[Any]], first_row: int) -> bytes | None:
+    """The `<row>` elements of `rows` (from row number `first_row` on), byte for byte as
+    openpyxl's write-only sheet writes them, or None when a value needs openpyxl itself.
+
+    `styles[r][c]` is a function that styles a new WriteOnlyCell the way the caller styles that
+    cell, from the type of its value only (None: never styled). openpyxl numbers a cell style
+    when a cell first uses it: each new style is registered here in the order openpyxl would
+    meet it, so the numbers are the same.
+    The workbook's other parts are still written by openpyxl; `tests/test_xlsx_rows.py` checks
+    both against openpyxl on the real data, generated data and awkward text.
+    """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.compat import safe_string
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import to_excel
+
+    if not all(_plain(value) for row in rows for value in row):
+        return None
+    letters = [get_column_letter(i + 1) for i in range(max((len(r) for r in rows), default=0))]
+    numbers: dict[tuple[Any, type], str] = {}  # (styler, value type) → ' s="N"', or "" for no style
+    out: list[str] = []
+    for offset, (row, stylers) in enumerate(zip(rows, styles, strict=True)):
+        number = first_row + offset
+        attributes = "".join(f' {k}="{v}"' for k, v in (sheet.row_dimensions.get(number) or {}))
+        out.append(f'<row r="{number}"{attributes}>')
+        for index, (value, styler) in enumerate(zip(row, stylers, strict=True)):
+            if styler is None and value is None:
+                continue
+            ref = f"{letters[index]}{number}"
+            style = ""
+            if styler is not None:
+                style = numbers.get((styler, type(value)), "-")
+                if style == "-":  # as openpyxl would make this cell: the value, then the style
+                    cell = WriteOnlyCell(sheet, value=value)
+                    styler(cell)
+                    style = numbers[(styler, type(value))] = f' s="{cell.style_id}"' if cell.has_style else ""
+                if not style and value is None:
+                    continue
+            if value is None:
+                out.append(f'<c r="{ref}"{style} t="n"></c>')
+            elif value == "":
+                out.append(f'<c r="{ref}"{style} t="inlineStr"></c>')
+            elif type(value) is str:
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+            elif type(value) is date:
+                out.append(f'<c r="{ref}"{style} t="n"><v>{safe_string(to_excel(value))}</v></c>')
+            else:
+                out.append(f'<c r="{ref}"{style} t="n"><v>{safe_string(value)}</v></c>')
+        out.append("</row>")
+    return "".join(out).encode("ascii")

@@ -10,13 +10,15 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 _DATES = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
 
 
-def fixed_zip(data: bytes, when: datetime) -> bytes:
-    """The same archive, every entry and the document's dates stamped `when`."""
+def fixed_zip(data: bytes, when: datetime, edits: Mapping[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+    """The same archive, every entry and the document's dates stamped `when`; `edits` changes
+    the content of the entries it names."""
     when = when.astimezone(UTC)
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
@@ -29,5 +31,7 @@ def fixed_zip(data: bytes, when: datetime) -> bytes:
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = _DATES.sub(lambda m: m[1] + iso + m[2], content)
+            if edits and info.filename in edits:
+                content = edits[info.filename](content)
             target.writestr(entry, content)
     return out.getvalue()
