@@ -390,7 +390,7 @@ def test_every_output_that_changes_has_a_new_key(dataset: tuple[Path, Outputs], 
 
 
 def test_one_task_edited_remakes_only_the_outputs_that_read_it(dataset: tuple[Path, Outputs], tmp_path: Path) -> None:
-    from parsite.outputs.reads import unit_tasks
+    from parsite.outputs.reads import reported_tasks
     from parsite.site import load_site
 
     folder, (before, before_keys) = dataset
@@ -406,7 +406,7 @@ def test_one_task_edited_remakes_only_the_outputs_that_read_it(dataset: tuple[Pa
         site = load_site(data, data.parent)
     task = next(t for t in site.plans[-1].tasks if t.id == task_id)
     # Outputs about other units, other fields and other plans are not made again.
-    kept = [f"don-vi/{u.id}.md" for u in site.agency.units if task not in unit_tasks(site, u)]
+    kept = [f"don-vi/{u.id}.md" for u in site.agency.units if task not in reported_tasks(site, u)]
     kept += [f"linh-vuc/{f.id}.md" for f in site.fields() if f.id != task.field.id]
     kept += [f"ke-hoach/{p.year}.md" for p in site.plans[:-1]]
     kept += [p for p in before if p.startswith("chia-se/")]

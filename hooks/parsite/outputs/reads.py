@@ -33,7 +33,7 @@ from .calendars import calendar_path
 from .exports import FOLDER
 from .feeds import feed_path
 from .paths import field_path, plan_path, report_path, unit_path
-from .progress_workbook import workbook_path
+from .progress_workbook import workbook_path, workbook_tasks
 from .reports import quarter_reports
 
 # What an output reads besides the frame: None = every task; () = none; else these tasks.
@@ -42,8 +42,8 @@ EVERY_TASK: Reads = None
 NO_TASK: Reads = ()
 
 
-def unit_tasks(site: Site, unit: Unit) -> list[Task]:
-    """The tasks a unit's outputs show: those it leads or supports, or reported progress on."""
+def reported_tasks(site: Site, unit: Unit) -> list[Task]:
+    """The tasks in a unit's feed: those it leads or supports, or reported progress on."""
     return [
         t
         for t in site.tasks
@@ -55,16 +55,20 @@ def unit_tasks(site: Site, unit: Unit) -> list[Task]:
 
 def output_reads(site: Site) -> dict[str, Reads]:
     """The tasks each page and download reads, by docs-relative path (outputs not named here
-    read every task)."""
+    read every task). Where an output picks its tasks with a function, the same function is used."""
     reads: dict[str, Reads] = {}
     for plan in site.plans:
         reads[plan_path(plan)] = plan.tasks  # the plan's appendix
     for report in quarter_reports(site):  # the page and its .docx: the tasks of the plan reported
         reads[report_path(report)] = reads[report_path(report, "docx")] = report.plan.tasks
-    for unit in site.agency.units:  # its page, calendar, feed and progress workbook
-        mine = unit_tasks(site, unit)
-        for path in (unit_path(unit), calendar_path(unit), feed_path(unit), workbook_path(unit)):
-            reads[path] = mine
+    for unit in site.agency.units:
+        # Its page and calendar: the tasks it leads or supports (as unit.md.j2 and calendars pick them).
+        reads[unit_path(unit)] = reads[calendar_path(unit)] = [
+            *site.tasks_led_by(unit),
+            *site.tasks_supported_by(unit),
+        ]
+        reads[feed_path(unit)] = reported_tasks(site, unit)
+        reads[workbook_path(unit)] = workbook_tasks(site, unit)  # the tasks it leads
     for field in site.fields():
         reads[field_path(field)] = [t for t in site.tasks if t.field.id == field.id]
     # Scores come from the results (frame); schemas are code; share cards show titles and results.
