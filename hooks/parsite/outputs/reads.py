@@ -10,14 +10,14 @@ site's address, the previous release). The model is cut in two for the keys:
 
 Every output's key holds the frame and the tasks it reads (`Reads`): the frame alone, a declared
 list of tasks (in the model's order, each with its own digest, so a task added, removed,
-reordered or changed changes the key), or every task. An output not declared below reads every
-task: when in doubt, more goes into a key, never less (stale output is a bug). The lists are
-worked out from the model being built, so a task that moves (another lead unit, another field)
-leaves one output's list and joins another's: both keys change.
+reordered or changed changes the key), a declared part of every task, or every task. An output
+not declared below reads every task: when in doubt, more goes into a key, never less (stale
+output is a bug). The lists are worked out from the model being built, so a task that moves
+(another lead unit, another field) leaves one output's list and joins another's: both keys change.
 
 `tests/test_buildcache.py` edits tasks in many ways and checks, output by output, that whatever
-changed has a new key, and that one task's text edited changes the keys of exactly the outputs
-that show it.
+changed has a new key, and that one task's text edited leaves the keys of the outputs that do not
+show it (other units, fields and plans) as they were.
 """
 
 from __future__ import annotations
@@ -32,12 +32,13 @@ from . import share
 from .calendars import calendar_path
 from .exports import FOLDER
 from .feeds import feed_path
-from .paths import field_path, plan_path, report_path, unit_path
+from .paths import FIELDS, HOME, OPEN_DATA, REPORTS, RESULTS, UNITS, field_path, plan_path, report_path, unit_path
 from .progress_workbook import workbook_path, workbook_tasks
 from .reports import quarter_reports
 
-# What an output reads besides the frame: None = every task; () = none; else these tasks.
-Reads = Sequence[Task] | None
+# What an output reads besides the frame: None = every task; () = none; a list: these tasks;
+# text: a part of every task (e.g. only who leads and supports it), written out.
+Reads = Sequence[Task] | str | None
 EVERY_TASK: Reads = None
 NO_TASK: Reads = ()
 
@@ -69,6 +70,14 @@ def output_reads(site: Site) -> dict[str, Reads]:
         ]
         reads[feed_path(unit)] = reported_tasks(site, unit)
         reads[workbook_path(unit)] = workbook_tasks(site, unit)  # the tasks it leads
+    # Index pages. The reports' list and the open data page show no task; the home page, the
+    # results and the fields' list show the current plan's; the units' list counts the tasks each
+    # unit leads and supports (units.md.j2: tasks_led_by, tasks_supported_by), so it reads who
+    # leads and supports every task, nothing else of them.
+    reads[REPORTS] = reads[OPEN_DATA] = NO_TASK
+    current = site.current_plan.tasks if site.current_plan else ()
+    reads[HOME] = reads[RESULTS] = reads[FIELDS] = current
+    reads[UNITS] = repr([(t.lead.id, [u.id for u in t.support]) for t in site.tasks])
     for field in site.fields():
         reads[field_path(field)] = [t for t in site.tasks if t.field.id == field.id]
     # Scores come from the results (frame); schemas are code; share cards show titles and results.
@@ -109,7 +118,10 @@ def output_inputs(site: Site, data_dir: Path, *context: str) -> Callable[[str], 
 
     def inputs(path: str) -> str:
         read = reads.get(path, EVERY_TASK)
-        body = every if read is None else _digest(tasks[id(t)] for t in read)
-        return f"{head}\n{'all' if read is None else len(read)}:{body}"
+        if read is None:
+            return f"{head}\nall:{every}"
+        if isinstance(read, str):
+            return f"{head}\npart:{_digest([read])}"
+        return f"{head}\n{len(read)}:{_digest(tasks[id(t)] for t in read)}"
 
     return inputs
