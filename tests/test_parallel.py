@@ -170,3 +170,19 @@ def test_a_docs_file_in_the_place_of_a_download_stops_the_build(tmp_path: Path) 
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 1
     assert "docs/du-lieu/tasks.csv trùng với tệp được tạo từ dữ liệu; hãy xóa tệp này khỏi docs/" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "expected"),
+    [(2, 0.0, 2), (2, 0.4, 2), (2, 0.6, 1), (2, 1.0, 1), (2, 9.5, 1), (1, 0.0, 1), (8, 3.0, 5), (8, 0.0, 8)],
+)
+def test_a_second_process_only_on_an_idle_core(cores: int, load: float, expected: int) -> None:
+    assert parallel.idle_cores(cores, load) == expected
+
+
+def test_the_setting_wins_over_the_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARSITE_WORKERS", "2")
+    monkeypatch.setattr(os, "getloadavg", lambda: (50.0, 50.0, 50.0))
+    assert parallel.workers() == 2
+    monkeypatch.delenv("PARSITE_WORKERS")
+    assert parallel.workers() == 1
