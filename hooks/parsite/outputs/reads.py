@@ -80,10 +80,8 @@ def output_reads(site: Site) -> dict[str, Reads]:
     reads[UNITS] = repr([(t.lead.id, [u.id for u in t.support]) for t in site.tasks])
     for field in site.fields():
         reads[field_path(field)] = [t for t in site.tasks if t.field.id == field.id]
-    # Scores come from the results (frame); schemas are code; share cards show titles and results.
+    # Scores come from the results (frame).
     for path in (f"{FOLDER}/scores.json", f"{FOLDER}/scores.csv", f"{FOLDER}/scores.xlsx"):
-        reads[path] = NO_TASK
-    for path in share.image_files(site):
         reads[path] = NO_TASK
     return reads
 
@@ -117,7 +115,9 @@ def output_inputs(site: Site, data_dir: Path, *context: str) -> Callable[[str], 
     reads = output_reads(site)
 
     def inputs(path: str) -> str:
-        read = reads.get(path, EVERY_TASK)
+        # Share images (share.image_files) show page titles and results, the schemas are code: no task.
+        no_task = path.startswith((f"{share.FOLDER}/", f"{FOLDER}/schemas/"))
+        read = NO_TASK if no_task else reads.get(path, EVERY_TASK)
         if read is None:
             return f"{head}\nall:{every}"
         if isinstance(read, str):
