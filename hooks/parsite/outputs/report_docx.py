@@ -35,17 +35,21 @@ class _Body:
 
     def __init__(self, doc) -> None:
         self.sentinel = doc.add_paragraph()
+        self.paragraphs: list[str] = []
 
     def paragraph(self, text: str, *, bold: bool = False, space_after: int = 3) -> None:
         run_properties = "<w:rPr><w:b/></w:rPr>" if bold else ""
-        xml = (
+        self.paragraphs.append(
             f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:after="{space_after * 20}"/><w:jc w:val="both"/></w:pPr>'
             f'<w:r>{run_properties}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
         )
-        self.sentinel._p.addprevious(parse_xml(xml))
 
     def close(self) -> None:
+        # Parsed in one go (a parser call per paragraph cost more than the rest of the body); each
+        # paragraph keeps its own namespace declaration, as when it was parsed alone.
         element = self.sentinel._p
+        for paragraph in parse_xml(f"<body>{''.join(self.paragraphs)}</body>"):
+            element.addprevious(paragraph)
         element.getparent().remove(element)
 
 
