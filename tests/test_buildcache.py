@@ -390,6 +390,7 @@ def test_every_output_that_changes_has_a_new_key(dataset: tuple[Path, Outputs], 
 
 
 def test_one_task_edited_remakes_only_the_outputs_that_read_it(dataset: tuple[Path, Outputs], tmp_path: Path) -> None:
+    from parsite.outputs.paths import field_path, plan_path, unit_path
     from parsite.outputs.reads import reported_tasks
     from parsite.site import load_site
 
@@ -406,14 +407,14 @@ def test_one_task_edited_remakes_only_the_outputs_that_read_it(dataset: tuple[Pa
         site = load_site(data, data.parent)
     task = next(t for t in site.plans[-1].tasks if t.id == task_id)
     # Outputs about other units, other fields and other plans are not made again.
-    kept = [f"don-vi/{u.id}.md" for u in site.agency.units if task not in reported_tasks(site, u)]
-    kept += [f"linh-vuc/{f.id}.md" for f in site.fields() if f.id != task.field.id]
-    kept += [f"ke-hoach/{p.year}.md" for p in site.plans[:-1]]
+    kept = [unit_path(u) for u in site.agency.units if task not in reported_tasks(site, u)]
+    kept += [field_path(f) for f in site.fields() if f.id != task.field.id]
+    kept += [plan_path(p) for p in site.plans[:-1]]
     kept += [p for p in before if p.startswith("chia-se/")]
     assert kept and not remade & set(kept)
     # What shows the task's text is made again: its plan, its units, its field, the open data.
-    shown = {f"ke-hoach/{task.plan_year}.md", f"don-vi/{task.lead.id}.md", f"linh-vuc/{task.field.id}.md"}
-    shown |= {f"don-vi/{u.id}.md" for u in task.support} | {"du-lieu/tasks.json", "du-lieu/tasks.xlsx"}
+    shown = {plan_path(task.plan_year), unit_path(task.lead), field_path(task.field)}
+    shown |= {unit_path(u) for u in task.support} | {"du-lieu/tasks.json", "du-lieu/tasks.xlsx"}
     assert shown <= changed
     # Most outputs are copied: far fewer are made again than there are.
     if len(site.plans) > 1:
