@@ -22,6 +22,9 @@ from .paths import FINDER, address, field_path, unit_path
 
 PAGE = 50  # rows in the table at a time (server-rendered, then per "Hiện thêm"): layout is the cost
 DATA = f"{address(FINDER)}nhiem-vu.json"  # beside the finder page: tra-cuu/nhiem-vu.json
+# Loaded by the finder page alone (not every page, as extra_javascript would): no other page
+# pays for parsing it on a phone.
+SCRIPT = "assets/javascripts/task-finder.js"
 _NUMBER = re.compile(r"\d+")
 
 

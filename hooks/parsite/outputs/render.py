@@ -88,6 +88,7 @@ def environment() -> jinja2.Environment:
         finder_version=finder.data_version,
         FINDER_PAGE=finder.PAGE,
         FINDER_DATA=finder.DATA,
+        FINDER_SCRIPT=finder.SCRIPT,
         leading_words=_leading_words,
         currency=currency,
         last_day=lambda year: date(year, 12, 31),
