@@ -14,8 +14,9 @@ from helpers import ROOT
 
 
 def test_lighthouse_script_prints_scores_and_keystroke_times() -> None:
+    arguments = ["--pages", "tra-cuu/", "--tasks", "120", "--runs", "1"]
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "lighthouse.py"), "--pages", "tra-cuu/", "--tasks", "120"],
+        [sys.executable, str(ROOT / "scripts" / "lighthouse.py"), *arguments],
         capture_output=True,
         text=True,
         check=False,
@@ -25,7 +26,8 @@ def test_lighthouse_script_prints_scores_and_keystroke_times() -> None:
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     page = figures["pages"]["tra-cuu/"]
     assert 0 <= page["performance"] <= 100 and 0 <= page["accessibility"] <= 100
-    assert page["cls"] >= 0 and page["bytes"] > 0
+    assert page["cls"] >= 0 and page["bytes"] > 0 and page["benchmark_index"] > 0
+    assert figures["runs"] == 1 and figures["cpu_slowdown"] == 4
     assert figures["tasks"] == 120
     assert figures["keystroke_median_ms"] > 0 and figures["finder_load_ms"] > 0
     assert figures["last_count"].endswith("trên 120 nhiệm vụ khớp với bộ lọc")  # the typing filtered
