@@ -167,3 +167,23 @@ def test_fits_a_phone_screen(browser: Browser, site_url: str) -> None:
     page.locator("#finder").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_data_file_is_asked_for_once_while_the_page_loads(page: Page, site_url: str) -> None:
+    """The page preloads the tasks' data file and the script's fetch() takes that response over:
+    one request, started by the page before its scripts run, and nothing in the console about
+    a preload left unused."""
+    requests: list[str] = []
+    console: list[str] = []
+    page.on("request", lambda request: "nhiem-vu.json" in request.url and requests.append(request.url))
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(f"{site_url}tra-cuu/")  # the real clock: performance entries are wanted here
+    page.locator("#finder[data-ready]").wait_for(state="attached")
+    page.wait_for_timeout(3500)  # Chromium warns about an unused preload after about 3 s
+    assert len(requests) == 1, requests
+    started_by = page.evaluate(
+        "performance.getEntriesByType('resource').filter(e => e.name.includes('nhiem-vu.json'))"
+        ".map(e => e.initiatorType)"
+    )
+    assert started_by == ["link"]
+    assert not [text for text in console if "preload" in text.lower()]
