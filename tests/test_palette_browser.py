@@ -72,3 +72,29 @@ def test_only_the_finder_loads_its_script(built_site: Path) -> None:
     others = [path for path in built_site.rglob("index.html") if path.parent.name != "tra-cuu"]
     assert len(others) > 10
     assert [str(path) for path in others if "task-finder.js" in path.read_text(encoding="utf-8")] == []
+
+
+SHIFTS = """() => { window.__shifts = []; new PerformanceObserver(list => {
+  for (const entry of list.getEntries())
+    window.__shifts.push({
+      value: entry.value,
+      moved: entry.sources.map(s => (s.node ? s.node.nodeName + "." + s.node.className : "?")),
+    })
+}).observe({ type: "layout-shift", buffered: true }) }"""
+
+
+@pytest.mark.parametrize("path", ["", "ke-hoach/2024/", "ket-qua/", "tra-cuu/"])
+def test_nothing_moves_while_a_page_loads_on_a_phone(browser: Browser, site_url: str, path: str) -> None:
+    """The switch shows once the page is parsed: shown earlier it stood where the search button
+    comes and moved when the button appeared (Lighthouse counted it on every page)."""
+    context = browser.new_context(viewport={"width": 412, "height": 823}, device_scale_factor=1.75, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.add_init_script(f"({SHIFTS})()")
+        page.goto(site_url + path)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(1000)
+        assert page.evaluate("window.__shifts") == []
+        assert page.locator("form[data-palette] label:visible").count() == 1
+    finally:
+        context.close()
