@@ -271,6 +271,27 @@ _SYNTAX_CONTEXTS = [
 ]
 
 
+# A value that opens a quote: `key: "…`, `- "…` or `- key: '…` (what follows is checked for the
+# closing quote by _unclosed_quote).
+_VALUE_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s"'#][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote(text: str, first: int, last: int) -> int | None:
+    """The first line from `first` to `last` (1-based) whose value opens a quote and does not
+    close it there. YAML lets a quoted value run on over several lines, so a forgotten closing
+    quote shows only lines later, where the parser stops: this names the line to look at."""
+    rows = text.splitlines()
+    for number in range(max(first, 1), min(last, len(rows)) + 1):
+        found = _VALUE_QUOTE.match(rows[number - 1])
+        if not found:
+            continue
+        quote, rest = found.groups()
+        rest = re.sub(r"\\.", "", rest) if quote == '"' else rest.replace("''", "")
+        if quote not in rest:
+            return number
+    return None
+
+
 def _syntax_problem(exc: yaml.YAMLError, display: str, text: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -289,7 +310,12 @@ def _syntax_problem(exc: yaml.YAMLError, display: str, text: str) -> Problem:
             break
     else:
         message = f"lỗi cú pháp YAML: {detail}" + (f" ({context})" if context else "")
-    if start is not None and start.line + 1 != line:
+    opened = None
+    if re.fullmatch(_SYNTAX_PROBLEMS[1][0], detail):
+        opened = _unclosed_quote(text, start.line + 1 if start is not None else 1, line)
+    if opened is not None and opened != line:
+        message += f" (dấu nháy mở ở dòng {opened} chưa được đóng trên dòng đó)"
+    elif start is not None and start.line + 1 != line:
         for pattern, words in _SYNTAX_CONTEXTS:
             if re.fullmatch(pattern, context):
                 message += f" ({words.format(start.line + 1)})"
