@@ -53,20 +53,7 @@ def _reference(site: Site, site_url: str | None) -> dict[str, bytes]:
             href = feeds._href(task_address(task), path, site_url)
             sub(element, "link", rel="alternate", type="text/html", href=href)
             sub(element, "category", term=state.key, label=state.label)
-            lines = [
-                f"Nhiệm vụ {task.id} (Kế hoạch năm {task.plan_year}): {task.task}",
-                f"Đơn vị chủ trì: {task.lead.name}",
-                f"Thời hạn hoàn thành: {fmt.deadline(task.deadline)}",
-                f"Ngày {fmt.day(entry.date)}, {entry.unit.name}: {entry.text}",
-            ]
-            if entry.evidence:
-                lines.append(f"Minh chứng: {entry.evidence}")
-            if entry.note:
-                lines.append(f"Ghi chú: {entry.note}")
-            lines.append(f"Trạng thái ngày {fmt.day(entry.date)}: {state.label}")
-            if task.sample:
-                lines.append("Dữ liệu minh họa.")
-            sub(element, "content", "\n".join(lines), type="text")
+            sub(element, "content", "\n".join(feeds.content_lines(task, entry, state)), type="text")
         ET.indent(root)
         return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 

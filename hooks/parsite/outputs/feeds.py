@@ -115,6 +115,24 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
     return element
 
 
+def content_lines(task: Task, entry: ProgressEntry, state: progress.TaskState) -> list[str]:
+    """An entry's text as a feed reader shows it: the task, then what was reported that day."""
+    lines = [
+        f"Nhiệm vụ {task.id} (Kế hoạch năm {task.plan_year}): {task.task}",
+        f"Đơn vị chủ trì: {task.lead.name}",
+        f"Thời hạn hoàn thành: {fmt.deadline(task.deadline)}",
+        f"Ngày {fmt.day(entry.date)}, {entry.unit.name}: {entry.text}",
+    ]
+    if entry.evidence:
+        lines.append(f"Minh chứng: {entry.evidence}")
+    if entry.note:
+        lines.append(f"Ghi chú: {entry.note}")
+    lines.append(f"Trạng thái ngày {fmt.day(entry.date)}: {state.label}")
+    if task.sample:
+        lines.append("Dữ liệu minh họa.")
+    return lines
+
+
 def _entry(site: Site, item: _Item, path: str, site_url: str | None) -> bytes:
     """One entry, serialised as it is inside a feed (indented one level): an entry is in the
     feed of all tasks and in the feeds of its units, and is serialised once for all of them."""
@@ -130,20 +148,7 @@ def _entry(site: Site, item: _Item, path: str, site_url: str | None) -> bytes:
     _sub(author, "name", entry.unit.name)
     _sub(element, "link", rel="alternate", type="text/html", href=_href(task_address(task), path, site_url))
     _sub(element, "category", term=state.key, label=state.label)
-    lines = [
-        f"Nhiệm vụ {task.id} (Kế hoạch năm {task.plan_year}): {task.task}",
-        f"Đơn vị chủ trì: {task.lead.name}",
-        f"Thời hạn hoàn thành: {fmt.deadline(task.deadline)}",
-        f"Ngày {fmt.day(entry.date)}, {entry.unit.name}: {entry.text}",
-    ]
-    if entry.evidence:
-        lines.append(f"Minh chứng: {entry.evidence}")
-    if entry.note:
-        lines.append(f"Ghi chú: {entry.note}")
-    lines.append(f"Trạng thái ngày {fmt.day(entry.date)}: {state.label}")
-    if task.sample:
-        lines.append("Dữ liệu minh họa.")
-    _sub(element, "content", "\n".join(lines), type="text")
+    _sub(element, "content", "\n".join(content_lines(task, entry, state)), type="text")
     ET.indent(element, level=1)
     # Alone, the entry declares the default namespace the feed declares: dropped, as inside the feed.
     # Serialised to text, then encoded: the same bytes, without a codec call per piece of markup.
