@@ -17,8 +17,8 @@ Nothing is written into `docs/`.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 import page_cache
@@ -138,7 +138,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         config.site_url or "",
         _previous.fingerprint() if _previous else "",
     )
-    inputs = _lazy(lambda: output_inputs(site, data_dir, *context))
+    keys = functools.cache(lambda: output_inputs(site, data_dir, *context))  # made on first use
+
+    def inputs(path: str) -> str:
+        return keys()(path)
+
     if pinned:
         made = {path: cache.download(inputs, path, make) for path, make in made.items()}
     pages = page_paths(site)
@@ -162,18 +166,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # MkDocs sees that source and copy are one file and skips the copy.
         files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
     return files
-
-
-def _lazy(make: Callable[[], Callable[[str], str]]) -> Callable[[str], str]:
-    """`make()`'s function, made when first called (in the process that makes the outputs)."""
-    made: list[Callable[[str], str]] = []
-
-    def call(path: str) -> str:
-        if not made:
-            made.append(make())
-        return made[0](path)
-
-    return call
 
 
 def on_nav(nav: object, config: MkDocsConfig, files: Files) -> None:
