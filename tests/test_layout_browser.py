@@ -97,6 +97,21 @@ def test_task_lists_fit_a_phone_and_show_deadline_and_status(browser: Browser, s
     assert not missing, f"{path}: tasks without a visible deadline or status: {missing}"
 
 
+@pytest.mark.parametrize("path", ["don-vi/phong-khtc/", "don-vi/van-phong/"])
+def test_a_task_link_opens_at_its_task_on_a_phone(browser: Browser, site_url: str, path: str) -> None:
+    """Cards below the screen are laid out only when scrolled near (plan.css): a link to the
+    last task of a long page (calendars, feeds and the finder link to tasks) still lands on it."""
+    context, page = _open(browser, site_url, path, 390)
+    target = page.evaluate("[...document.querySelectorAll('article [id^=nv-]')].pop().id")
+    page.goto(f"{site_url}{path}#{target}")
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)  # Material's own scrolling, if any, is done
+    top = page.evaluate(f"document.getElementById({target!r}).getBoundingClientRect().top")
+    header = page.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+    context.close()
+    assert header - 1 <= top <= 900 / 3, f"{path}#{target}: the task is {top:.0f} px from the top"
+
+
 def test_score_table_scrolls_on_a_phone_with_its_first_column_kept(browser: Browser, site_url: str) -> None:
     context, page = _open(browser, site_url, "ket-qua/", 390)
     wrap = page.locator(".md-typeset__scrollwrap").first

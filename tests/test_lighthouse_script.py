@@ -6,10 +6,13 @@ Only that it runs and prints its figures: the figures themselves depend on the m
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from helpers import ROOT
 
 
@@ -32,3 +35,22 @@ def test_lighthouse_script_prints_scores_and_keystroke_times() -> None:
     assert figures["keystroke_median_ms"] > 0 and figures["finder_load_ms"] > 0
     assert figures["last_count"].endswith("trên 120 nhiệm vụ khớp với bộ lọc")  # the typing filtered
     assert "Tra cứu với 120 nhiệm vụ" in result.stdout
+
+
+def test_phone_calibration_slows_this_machine_down_to_the_phone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`--cpu-slowdown low`: the slowdown is this machine's benchmark index over the phone's."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import lighthouse
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    indexes = iter([3900.0, 4100.0, 3000.0])  # the median of three runs is taken
+    monkeypatch.setattr(lighthouse, "lighthouse", lambda cli, url, out, slowdown: {"benchmark_index": next(indexes)})
+    assert lighthouse.calibrated(tmp_path / "cli.js", "http://127.0.0.1/", tmp_path / "r.json", "low") == round(
+        3900 / 264, 1
+    )
+    assert lighthouse.slowdown_arg("mid") == "mid" and lighthouse.slowdown_arg("2.5") == 2.5
+    with pytest.raises(argparse.ArgumentTypeError, match="'nhanh': một số"):
+        lighthouse.slowdown_arg("nhanh")
