@@ -100,5 +100,5 @@ def test_the_workbook_reads_back(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_value_openpyxl_refuses_is_left_to_openpyxl() -> None:
     """openpyxl raises on control characters: the fast writer does not write them either."""
-    assert not xlsx._plain("control\x01character") and not xlsx._plain(True)
-    assert xlsx._plain("two\nlines") and xlsx._plain(date(2024, 1, 1))
+    assert not xlsx.plain("control\x01character") and not xlsx.plain(True)
+    assert xlsx.plain("two\nlines") and xlsx.plain(date(2024, 1, 1))

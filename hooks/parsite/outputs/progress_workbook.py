@@ -14,13 +14,14 @@ The column headers are the contract with the import: it finds columns by these t
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Plan, Site, Task, Unit
-from .xlsx import DATE_FORMAT, print_on_a4_landscape, row_height
+from .xlsx import DATE_FORMAT, cell_xml, plain, print_on_a4_landscape, row_height
 from .zipfix import fixed_zip
 
 FOLDER = "bao-cao-tien-do"
@@ -105,23 +106,30 @@ def _header_text(text: str) -> str:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-def workbook_bytes(site: Site, unit: Unit) -> bytes:
-    """The unit's workbook, the same bytes for the same data and day."""
+def workbook_bytes(site: Site, unit: Unit, fast: bool = True) -> bytes:
+    """The unit's workbook, the same bytes for the same data and day.
+
+    openpyxl writes the workbook; the task rows between the first and the last are written by
+    `_middle_rows`, byte for byte as openpyxl writes them but several times faster (`fast=False`:
+    by openpyxl, for the tests that compare the two, and whenever a value needs openpyxl).
+    """
     # openpyxl is imported here, as in exports: only the process that makes downloads needs it.
     from openpyxl import Workbook
 
     book = Workbook()
     tasks = workbook_tasks(site, unit)
     _guide_sheet(book.active, site, unit, tasks)
-    _progress_sheet(book.create_sheet(SHEET), site, unit, tasks)
+    sheet = book.create_sheet(SHEET)
+    middle = _progress_sheet(sheet, site, unit, tasks, fast)
     book.active = 0
     book.properties.creator = site.agency.short
     book.properties.title = f"Báo cáo tiến độ – {unit.name}"[:250]
     out = io.BytesIO()
     book.save(out)
+    edits = {sheet.path.lstrip("/"): middle} if middle is not None else None
     # Stamped with today's first moment: the content depends on the day (the states shown),
     # not on the time of the build, so every build of the same data on a day gives the same file.
-    return fixed_zip(out.getvalue(), datetime.combine(site.today, time(), clock.VIETNAM))
+    return fixed_zip(out.getvalue(), datetime.combine(site.today, time(), clock.VIETNAM), edits)
 
 
 def _text_cell(sheet, row: int, column: int, value: str | int | date | None):  # type: ignore[no-untyped-def]
@@ -209,7 +217,9 @@ def _guide_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # t
     print_on_a4_landscape(sheet)
 
 
-def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # type: ignore[no-untyped-def]
+def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task], fast: bool):  # type: ignore[no-untyped-def]
+    """Fill the progress sheet; give the function that adds the rows left to the core (see
+    `_middle_rows`) to the sheet's XML once openpyxl wrote it, or None when openpyxl wrote all."""
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -270,18 +280,20 @@ def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  
     newest = tasks[0].plan_year if tasks else site.today.year
     rows += [{"year": newest} for _ in range(EXTRA_ROWS)]
     last_row = FIRST_ROW + len(rows) - 1
+    # The first and last rows are openpyxl's: the first numbers the three styles where openpyxl
+    # would, the last keeps the sheet's dimension; the core writes the others between them.
+    by_core = fast and len(rows) > 2 and all(plain(v) for values in rows[1:-1] for v in values.values())
+    middle: list[tuple[int, list[tuple[str, str | int | None]], float]] = []
     for offset, values in enumerate(rows):
         row = FIRST_ROW + offset
         extra = offset >= len(tasks)
-        for index, column in enumerate(COLUMNS, start=1):
-            cell = _text_cell(sheet, row, index, values.get(column.key))
-            if column.key in ("date", "completed"):
-                cell.style = styles["date"].name
-            elif column.editable or (extra and column.key in ("id", "year")):
-                cell.style = styles["open"].name
-            else:
-                cell.style = styles["fixed"].name
         texts = [(str(values[c.key]), c.width) for c in COLUMNS if values.get(c.key) is not None]
+        if by_core and 0 < offset < len(rows) - 1:
+            kinds = [(_style_kind(column, extra), values.get(column.key)) for column in COLUMNS]
+            middle.append((row, kinds, row_height(texts)))
+            continue
+        for index, column in enumerate(COLUMNS, start=1):
+            _text_cell(sheet, row, index, values.get(column.key)).style = styles[_style_kind(column, extra)].name
         sheet.row_dimensions[row].height = row_height(texts)
 
     letters = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
@@ -343,6 +355,48 @@ def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  
     sheet.print_options.horizontalCentered = True
     sheet.oddHeader.center.text = _header_text(f"Báo cáo tiến độ – {unit.name}")
     sheet.oddFooter.center.text = "Trang &P/&N"
+    return _middle_rows(sheet, middle, last_row) if middle else None
+
+
+def _style_kind(column: Column, extra: bool) -> str:
+    """The named style of a task row's cell: the unit's date, the unit's text, or the office's."""
+    if column.key in ("date", "completed"):
+        return "date"
+    if column.editable or (extra and column.key in ("id", "year")):
+        return "open"
+    return "fixed"
+
+
+def _middle_rows(sheet, rows: list, last_row: int) -> Callable[[bytes], bytes]:  # type: ignore[no-untyped-def]
+    """The function that inserts `rows` (number, (style kind, value) per column, height) before
+    the last row of the sheet's XML, each cell as openpyxl writes it (`xlsx.cell_xml`).
+
+    openpyxl numbers a cell style when it writes the first cell that has it; the first task row
+    has all three, so once the workbook is saved its cells give the numbers (asking again adds
+    nothing). A row's height is written as openpyxl writes the row's dimension.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.dimensions import RowDimension
+
+    letters = [get_column_letter(i) for i in range(1, len(COLUMNS) + 1)]
+
+    def insert(xml: bytes) -> bytes:
+        style = {}
+        for index, column in enumerate(COLUMNS, start=1):
+            style.setdefault(_style_kind(column, False), f' s="{sheet.cell(FIRST_ROW, index).style_id}"')
+        out = []
+        for number, cells, height in rows:
+            dimension = RowDimension(sheet, index=number)
+            dimension.height = height
+            out.append(f'<row r="{number}"' + "".join(f' {k}="{v}"' for k, v in dimension) + ">")
+            for letter, (kind, value) in zip(letters, cells, strict=True):
+                out.append(cell_xml(f"{letter}{number}", style[kind], value))
+            out.append("</row>")
+        head, mark, tail = xml.partition(f'<row r="{last_row}"'.encode("ascii"))
+        assert mark, "openpyxl wrote no last row"
+        return head + "".join(out).encode("ascii") + mark + tail
+
+    return insert
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
@@ -18,7 +19,7 @@ from .. import clock, fmt
 from ..data_in import analysis, progress
 from ..data_in.currency import currency
 from ..data_in.model import AGENCY_CHANGE_LABELS, UNIT_CHANGE_LABELS, Site, Task
-from . import charts, finder
+from . import charts, compiled_templates, finder
 from .calendars import calendar_path
 from .changes import Changes
 from .changes import none as no_changes
@@ -47,6 +48,9 @@ def build_stamp() -> str:
     """'Cập nhật lúc 02:00 ngày 29/11/2026', in Vietnam time."""
     moment = clock.build_time()
     return f"Cập nhật lúc {moment:%H:%M} ngày {fmt.day(moment.date())}"
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def environment() -> jinja2.Environment:
@@ -95,6 +99,10 @@ def environment() -> jinja2.Environment:
         date_before=lambda day: date.fromordinal(day.toordinal() - 1),
         AGENCY_CHANGE_LABELS=AGENCY_CHANGE_LABELS,
     )
+    # Compiled once and kept like Python's own bytecode (compiled_templates.py), after the filters
+    # are set: whether a filter is passed the context is written into the compiled code.
+    folder = compiled_templates.folder_beside(TEMPLATES)
+    env.bytecode_cache = compiled_templates.CompiledTemplates(folder, compiled_templates.settings(env))
     return env
 
 

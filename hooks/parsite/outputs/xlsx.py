@@ -45,8 +45,8 @@ _PLAIN_TEXT_MAX = 32767
 _CONTROL = frozenset(chr(c) for c in range(32)) - {"\n"}
 
 
-def _plain(value: Any) -> bool:
-    """Whether `value` is a cell value `rows_xml` writes exactly as openpyxl does."""
+def plain(value: Any) -> bool:
+    """Whether `value` is a cell value `rows_xml` and `cell_xml` write exactly as openpyxl does."""
     kind = type(value)
     if value is None or kind is int or kind is float or kind is date:
         return kind is not float or (value == value and abs(value) != float("inf"))
@@ -79,11 +79,9 @@ def rows_xml(sheet: Any, rows: list[list[Any]], styles: list[list[Any]], first_r
     both against openpyxl on the real data, generated data and awkward text.
     """
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.compat import safe_string
     from openpyxl.utils import get_column_letter
-    from openpyxl.utils.datetime import to_excel
 
-    if not all(_plain(value) for row in rows for value in row):
+    if not all(plain(value) for row in rows for value in row):
         return None
     letters = [get_column_letter(i + 1) for i in range(max((len(r) for r in rows), default=0))]
     numbers: dict[tuple[Any, type], str] = {}  # (styler, value type) → ' s="N"', or "" for no style
@@ -105,16 +103,24 @@ def rows_xml(sheet: Any, rows: list[list[Any]], styles: list[list[Any]], first_r
                     style = numbers[(styler, type(value))] = f' s="{cell.style_id}"' if cell.has_style else ""
                 if not style and value is None:
                     continue
-            if value is None:
-                out.append(f'<c r="{ref}"{style} t="n"></c>')
-            elif value == "":
-                out.append(f'<c r="{ref}"{style} t="inlineStr"></c>')
-            elif type(value) is str:
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
-            elif type(value) is date:
-                out.append(f'<c r="{ref}"{style} t="n"><v>{safe_string(to_excel(value))}</v></c>')
-            else:
-                out.append(f'<c r="{ref}"{style} t="n"><v>{safe_string(value)}</v></c>')
+            out.append(cell_xml(ref, style, value))
         out.append("</row>")
     return "".join(out).encode("ascii")
+
+
+def cell_xml(ref: str, style: str, value: Any) -> str:
+    """One `<c>` element as openpyxl writes a cell holding a value `plain` accepts (a string as
+    an inline string), `style` being its ' s="N"' attribute or ""."""
+    from openpyxl.compat import safe_string
+    from openpyxl.utils.datetime import to_excel
+
+    if value is None:
+        return f'<c r="{ref}"{style} t="n"></c>'
+    if value == "":
+        return f'<c r="{ref}"{style} t="inlineStr"></c>'
+    if type(value) is str:
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+    if type(value) is date:
+        return f'<c r="{ref}"{style} t="n"><v>{safe_string(to_excel(value))}</v></c>'
+    return f'<c r="{ref}"{style} t="n"><v>{safe_string(value)}</v></c>'
