@@ -84,10 +84,12 @@
       t.lead = lead
       t.support = support
       t.supportIds = support.map(function (u) { return u[0] })
-      t.leadName = fold(lead[2])
+      t.leadName = once(lead[2])
+      // Searched word by word (indexOf of words without spaces), so its spaces are left as
+      // they are: collapsing them took half of this loop's time.
       t.text = [fold(t.i + " " + t.t + " " + t.x), once(field[1]), once(lead[2] + " " + lead[1]),
         support.map(function (u) { return once(u[2] + " " + u[1]) }).join(" "),
-        once(t.dl), once(labels[t.st]), once(t.sl)].join(" ").replace(/\s+/g, " ")
+        once(t.dl), once(labels[t.st]), once(t.sl)].join(" ")
     })
     return loaded
   }
