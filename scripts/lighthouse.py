@@ -17,8 +17,9 @@
    (CHROME_PATH).
 2. Generates data with `--tasks` tasks (scripts/gen_data.py), builds it, opens the finder in
    Chromium (Playwright) and prints how long the page takes to load (until the finder holds
-   every task) and how long each keystroke in the keyword box takes to answer (from the
-   input event to the next frame drawn with the new rows).
+   every task: the page's own `finder-ready` mark) and how long each keystroke in the keyword
+   box takes to answer (from the input event to the next frame drawn with the new rows); with
+   `--cpu-slowdown mid` or `low`, on that phone's CPU too (DevTools' CPU throttling).
 
 The last line printed is one JSON object with every figure. Figures are printed, not judged.
 """
@@ -155,8 +156,9 @@ KEYSTROKES = """async (typed) => {
 }"""
 
 
-def finder_timing(site: Path, runs: int = 3) -> dict[str, object]:
-    """Load time of the finder (until every task is loaded) and per-keystroke times, in Chromium."""
+def finder_timing(site: Path, runs: int = 3, slowdown: float = 1.0) -> dict[str, object]:
+    """Load time of the finder (until every task is loaded) and per-keystroke times, in Chromium
+    (its CPU slowed down `slowdown` times, as DevTools throttles it, when above 1)."""
     from playwright.sync_api import sync_playwright
 
     html_bytes = (site / "tra-cuu" / "index.html").stat().st_size
@@ -167,6 +169,9 @@ def finder_timing(site: Path, runs: int = 3) -> dict[str, object]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(runs):
             page = browser.new_page(viewport={"width": 390, "height": 844})
+            if slowdown > 1:
+                cdp = page.context.new_cdp_session(page)
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
             page.goto(url + "tra-cuu/")
             page.locator("#finder[data-ready]").wait_for(state="attached")
             # The page's own mark (task-finder.js) when every task can be filtered; the time
@@ -242,13 +247,17 @@ def main(argv: list[str] | None = None) -> int:
         project = project_with(args.tasks, folder / "generated")
         build(project, folder / "generated-site")
         figures["generated_build_s"] = round(time.perf_counter() - start, 1)
-        timing = finder_timing(folder / "generated-site")
+        # With a phone's calibration the finder is timed on that phone's CPU too.
+        finder_slowdown = float(figures["cpu_slowdown"]) if "phone" in figures else 1.0
+        timing = finder_timing(folder / "generated-site", slowdown=finder_slowdown)
+        figures["finder_cpu_slowdown"] = finder_slowdown
         figures["tasks"] = args.tasks
         figures.update(timing)
         print(
             f"Tra cứu với {args.tasks} nhiệm vụ: trang {timing['finder_html_bytes']} byte + dữ liệu "
             f"{timing['finder_data_bytes']} byte, tải xong trong {timing['finder_load_ms']} ms; mỗi phím gõ: "
-            f"trung vị {timing['keystroke_median_ms']} ms, lâu nhất {timing['keystroke_max_ms']} ms",
+            f"trung vị {timing['keystroke_median_ms']} ms, lâu nhất {timing['keystroke_max_ms']} ms"
+            + (f" (CPU chậm lại {finder_slowdown:g}x)" if finder_slowdown > 1 else ""),
             flush=True,
         )
     print(json.dumps(figures, ensure_ascii=False))
