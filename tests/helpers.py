@@ -15,6 +15,18 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 
 
+def generate_data(folder: Path, tasks: int, years: int = 3, units: int = 8) -> Path:
+    """Valid synthetic data in `folder` (scripts/gen_data.py, the benchmarks' generator)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_data", ROOT / "scripts" / "gen_data.py")
+    assert spec is not None and spec.loader is not None
+    gen_data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_data)
+    gen_data.generate(folder, tasks=tasks, years=years, units=units)
+    return folder
+
+
 def data_file(path: str) -> dict:
     """A file of the real data/, parsed (to compare what the site shows with what was written)."""
     return yaml.safe_load((ROOT / "data" / path).read_text(encoding="utf-8"))

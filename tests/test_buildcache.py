@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import ROOT, copy_project, mkdocs_build
+from helpers import ROOT, copy_project, generate_data, mkdocs_build
 from parsite.buildcache import BuildCache, code_version
 from parsite.data_in.model import Site
 
@@ -361,13 +361,7 @@ def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     if request.param == "real":
         shutil.copytree(ROOT / "data", folder)
     else:
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("gen_data", ROOT / "scripts" / "gen_data.py")
-        assert spec is not None and spec.loader is not None
-        gen_data = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(gen_data)
-        gen_data.generate(folder, tasks=90, years=3, units=8)
+        generate_data(folder, tasks=90)
     for path in (folder / "plans").glob("*/tasks.yml"):  # written as _edit_task writes it
         path.write_text(
             yaml.safe_dump(yaml.safe_load(path.read_text(encoding="utf-8")), allow_unicode=True, sort_keys=False),

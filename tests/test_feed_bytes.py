@@ -9,7 +9,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, generate_data
 from parsite import fmt
 from parsite.data_in import progress
 from parsite.data_in.model import Site, Unit
@@ -67,13 +67,7 @@ def _reference(site: Site, site_url: str | None) -> dict[str, bytes]:
 
 
 def _generated(tmp_path: Path, tasks: int) -> Site:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("gen_data", ROOT / "scripts" / "gen_data.py")
-    assert spec is not None and spec.loader is not None
-    gen_data = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen_data)
-    gen_data.generate(tmp_path / "data", tasks=tasks, years=3, units=8)
+    generate_data(tmp_path / "data", tasks=tasks)
     return load_site(tmp_path / "data", tmp_path)
 
 

@@ -4,13 +4,12 @@ openpyxl writes alone, on the real data, generated data and awkward text; the ro
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, generate_data
 from openpyxl import load_workbook
 from parsite.outputs import progress_workbook
 from parsite.outputs.progress_workbook import workbook_bytes, workbook_units
@@ -29,13 +28,7 @@ AWKWARD = [
 
 
 def _generated(tmp_path: Path, tasks: int) -> Path:
-    spec = importlib.util.spec_from_file_location("gen_data", ROOT / "scripts" / "gen_data.py")
-    assert spec is not None and spec.loader is not None
-    gen_data = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen_data)
-    data = tmp_path / "data"
-    gen_data.generate(data, tasks=tasks, years=3, units=8)
-    return data
+    return generate_data(tmp_path / "data", tasks=tasks)
 
 
 def _by_core(monkeypatch: pytest.MonkeyPatch) -> list[str]:

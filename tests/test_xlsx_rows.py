@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, generate_data
 from openpyxl import load_workbook
 from parsite.outputs import exports, xlsx
 from parsite.site import load_site
@@ -53,14 +53,7 @@ def test_the_task_workbook_is_what_openpyxl_writes(tasks: int, tmp_path: Path, m
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795892400")
     data = ROOT / "data"
     if tasks != 25:
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("gen_data", ROOT / "scripts" / "gen_data.py")
-        assert spec is not None and spec.loader is not None
-        gen_data = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(gen_data)
-        data = tmp_path / "data"
-        gen_data.generate(data, tasks=tasks, years=3, units=8)
+        data = generate_data(tmp_path / "data", tasks=tasks)
     site = load_site(data, data.parent)
     records = [exports.task_record(t, site.today) for t in site.tasks]
     _same(_sheets(records))
