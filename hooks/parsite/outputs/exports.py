@@ -30,7 +30,7 @@ from .feeds import feed_files, feed_paths
 from .paths import FINDER, field_path, html_link, report_path, unit_path
 from .progress_workbook import workbook_bytes, workbook_path, workbook_units
 from .reports import QuarterReport, quarter_reports
-from .xlsx import DATE_FORMAT, print_on_a4_landscape, row_height, rows_xml
+from .xlsx import DATE_FORMAT, insert_before, print_on_a4_landscape, row_height, rows_xml
 from .zipfix import fixed_zip
 
 FOLDER = "du-lieu"
@@ -330,13 +330,7 @@ def _xlsx(sheets: list[Sheet], fast: bool = True) -> bytes:
 
 def _insert_rows(rows: bytes) -> Callable[[bytes], bytes]:
     """A sheet's XML with `rows` added after its header row."""
-
-    def insert(sheet: bytes) -> bytes:
-        head, end, tail = sheet.partition(b"</sheetData>")
-        assert end, "openpyxl wrote a sheet without sheetData"
-        return head + rows + end + tail
-
-    return insert
+    return lambda sheet: insert_before(sheet, b"</sheetData>", rows)
 
 
 def _json(value: Any) -> bytes:

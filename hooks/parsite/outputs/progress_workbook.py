@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Plan, Site, Task, Unit
-from .xlsx import DATE_FORMAT, cell_xml, plain, print_on_a4_landscape, row_height
+from .xlsx import DATE_FORMAT, cell_xml, insert_before, plain, print_on_a4_landscape, row_height, row_start
 from .zipfix import fixed_zip
 
 FOLDER = "bao-cao-tien-do"
@@ -388,13 +388,11 @@ def _middle_rows(sheet, rows: list, last_row: int) -> Callable[[bytes], bytes]: 
         for number, cells, height in rows:
             dimension = RowDimension(sheet, index=number)
             dimension.height = height
-            out.append(f'<row r="{number}"' + "".join(f' {k}="{v}"' for k, v in dimension) + ">")
+            out.append(row_start(number, dimension))
             for letter, (kind, value) in zip(letters, cells, strict=True):
                 out.append(cell_xml(f"{letter}{number}", style[kind], value))
             out.append("</row>")
-        head, mark, tail = xml.partition(f'<row r="{last_row}"'.encode("ascii"))
-        assert mark, "openpyxl wrote no last row"
-        return head + "".join(out).encode("ascii") + mark + tail
+        return insert_before(xml, f'<row r="{last_row}"'.encode("ascii"), "".join(out).encode("ascii"))
 
     return insert
 

@@ -88,8 +88,7 @@ def rows_xml(sheet: Any, rows: list[list[Any]], styles: list[list[Any]], first_r
     out: list[str] = []
     for offset, (row, stylers) in enumerate(zip(rows, styles, strict=True)):
         number = first_row + offset
-        attributes = "".join(f' {k}="{v}"' for k, v in (sheet.row_dimensions.get(number) or {}))
-        out.append(f'<row r="{number}"{attributes}>')
+        out.append(row_start(number, sheet.row_dimensions.get(number)))
         for index, (value, styler) in enumerate(zip(row, stylers, strict=True)):
             if styler is None and value is None:
                 continue
@@ -106,6 +105,19 @@ def rows_xml(sheet: Any, rows: list[list[Any]], styles: list[list[Any]], first_r
             out.append(cell_xml(ref, style, value))
         out.append("</row>")
     return "".join(out).encode("ascii")
+
+
+def row_start(number: int, dimension: Any) -> str:
+    """A `<row>` start tag as openpyxl writes it, with the row's dimension (height) if it has one."""
+    attributes = "".join(f' {k}="{v}"' for k, v in (dimension or {}))
+    return f'<row r="{number}"{attributes}>'
+
+
+def insert_before(xml: bytes, marker: bytes, rows: bytes) -> bytes:
+    """A sheet's XML with `rows` inserted before the first `marker` openpyxl wrote."""
+    head, mark, tail = xml.partition(marker)
+    assert mark, f"openpyxl wrote no {marker!r}"
+    return head + rows + mark + tail
 
 
 def cell_xml(ref: str, style: str, value: Any) -> str:
