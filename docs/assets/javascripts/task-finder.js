@@ -314,7 +314,7 @@
       form.dataset.ready = ""
       // When every task can be filtered, for measurements (scripts/lighthouse.py) and the
       // browser's own performance tools.
-      if (window.performance && performance.mark) performance.mark("finder-ready")
+      performance.mark("finder-ready")
     })
     .catch(function (error) {
       count.textContent = "Không tải được danh sách nhiệm vụ để lọc (" + error.message + "); bảng dưới đây chưa lọc."
