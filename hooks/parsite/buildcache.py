@@ -53,6 +53,7 @@ LIBRARIES = (
     "python-docx",
     "openpyxl",
     "brotli",
+    "deflate",  # libdeflate, the .gz copies
     "pillow",  # share images (parsite.outputs.share_image)
 )
 # The core's files that make output: code, templates, schemas, the theme overrides.
