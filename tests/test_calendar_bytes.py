@@ -3,6 +3,7 @@ library would write them, and the library still reads them back as written."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, timedelta
 
 import pytest
@@ -63,14 +64,39 @@ def _reference(site: Site, site_url: str | None) -> dict[str, bytes]:
         event.add("transp", "TRANSPARENT")
         events[task] = event.to_ical()
     files = {
-        calendars.calendar_path(): calendars._calendar(
-            site, f"Hạn nhiệm vụ CCHC – {site.agency.short}", list(events.values())
+        calendars.calendar_path(): _reference_calendar(
+            site.agency.short, f"Hạn nhiệm vụ CCHC – {site.agency.short}", list(events.values())
         )
     }
     for unit in site.agency.units:
         mine = [ical for task, ical in events.items() if task.lead.id == unit.id or unit in task.support]
-        files[calendars.calendar_path(unit)] = calendars._calendar(site, f"Hạn nhiệm vụ CCHC – {unit.name}", mine)
+        files[calendars.calendar_path(unit)] = _reference_calendar(
+            site.agency.short, f"Hạn nhiệm vụ CCHC – {unit.name}", mine
+        )
     return files
+
+
+def _reference_calendar(agency: str, name: str, events: list[bytes]) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{agency}//Chỉ số CCHC//VI")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head + b"".join(events) + b"END:VCALENDAR" + end
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_calendar_is_named_as_the_library_names_it(text: str) -> None:
+    site = load_site(ROOT / "data", ROOT, today=date(2025, 3, 31))
+    site = dataclasses.replace(site, agency=dataclasses.replace(site.agency, short=text))
+    event = b"BEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\n"
+    made = calendars._calendar(site, text, [event])
+    if not any(c in text for c in "\r\n"):
+        assert made == _reference_calendar(text, text, [event])
+    parsed = Calendar.from_ical(made)  # one calendar with its one event, whatever the name holds
+    assert [str(e["summary"]) for e in parsed.walk("VEVENT")] == ["x"]
+    assert str(parsed["x-wr-calname"]) == text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
 
 @pytest.mark.parametrize("site_url", [None, "https://so.example.gov.vn/cchc/"])

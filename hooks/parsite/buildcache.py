@@ -49,7 +49,6 @@ LIBRARIES = (
     "jinja2",
     "markupsafe",
     "pyyaml",
-    "icalendar",
     "python-docx",
     "openpyxl",
     "brotli",

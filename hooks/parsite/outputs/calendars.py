@@ -45,6 +45,11 @@ def _text(value: str) -> str:
     )
 
 
+def _line_breaks(value: str) -> str:
+    """A value with its line breaks escaped as in TEXT, and nothing else."""
+    return value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
 def _fold(line: str) -> str:
     """A content line folded under 75 octets (RFC 5545 3.1), as the icalendar library folds it:
     never inside a character, never right after a backslash or caret that escapes the next one."""
@@ -114,15 +119,18 @@ def _event(site: Site, task: Task, site_url: str | None, stamp: str, uid_domain:
 
 
 def _calendar(site: Site, name: str, events: list[bytes]) -> bytes:
-    from icalendar import Calendar
-
-    calendar = Calendar()
-    calendar.add("prodid", f"-//{site.agency.short}//Chỉ số CCHC//VI")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
-    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
-    return head + b"".join(events) + b"END:VCALENDAR" + end
+    """The calendar around its events, its properties as the icalendar library writes a
+    Calendar: VERSION and PRODID first, then the others by name (tests/test_calendar_bytes.py).
+    The library writes an X- property's value as it is, which calendar programs read back as
+    it is; a line break, which the library refuses, is written as TEXT writes it."""
+    properties = [
+        "VERSION:2.0",
+        f"PRODID:{_text(f'-//{site.agency.short}//Chỉ số CCHC//VI')}",
+        f"X-WR-CALNAME:{_line_breaks(name)}",
+        "X-WR-TIMEZONE:Asia/Ho_Chi_Minh",
+    ]
+    head = "BEGIN:VCALENDAR\r\n" + "".join(_fold(p) + "\r\n" for p in properties)
+    return head.encode() + b"".join(events) + b"END:VCALENDAR\r\n"
 
 
 def calendar_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
