@@ -367,7 +367,7 @@ def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[],
         ),
     }
     schemas = resources.files("parsite").joinpath("schemas")
-    for schema in sorted(schemas.iterdir(), key=lambda p: p.name):
+    for schema in sorted((p for p in schemas.iterdir() if p.name.endswith(".schema.json")), key=lambda p: p.name):
         files[f"{FOLDER}/schemas/{schema.name}"] = schema.read_bytes
     files[finder.DATA] = lambda: finder.finder_json(site, site.today, _finder_links(site))
     for path in calendar_paths(site):
