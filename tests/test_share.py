@@ -246,3 +246,17 @@ def test_data_text_in_share_meta_is_escaped_once(portal_site: Path) -> None:
         text = page.read_text(encoding="utf-8")
         assert "<script>alert(1)" not in text, page
         assert "&amp;amp;amp;" not in text, page  # PAYLOAD's "&amp;" escaped once is "&amp;amp;"
+
+
+def test_the_png_writer_keeps_every_pixel_and_colour() -> None:
+    """share_image.png (libdeflate, not Pillow's writer): Pillow reads back the same indices
+    and palette, whatever the pixels."""
+    colours = [channel for index in range(65) for channel in (index * 3 % 256, index * 7 % 256, 255 - index)]
+    pixels = bytes(
+        (x * 7 + y * 13 + (x * y) % 5) % 65 for y in range(share_image.HEIGHT) for x in range(share_image.WIDTH)
+    )
+    image = Image.open(io.BytesIO(share_image.png(pixels, colours)))
+    image.load()
+    assert (image.format, image.mode, image.size) == ("PNG", "P", (share_image.WIDTH, share_image.HEIGHT))
+    assert image.tobytes() == pixels
+    assert image.getpalette()[: len(colours)] == colours

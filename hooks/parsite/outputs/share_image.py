@@ -13,12 +13,15 @@ The same input gives the same bytes (PNG without time stamp).
 from __future__ import annotations
 
 import functools
-import io
+import struct
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from typing import TYPE_CHECKING
+
+import deflate
 
 from .. import fmt
 
@@ -163,18 +166,24 @@ def _bars(draw: ImageDraw, bars: tuple[Bar, ...], top: int, bottom: int) -> None
 
 
 @functools.cache
-def _palette() -> Image:
+def _colours() -> tuple[tuple[int, int, int], ...]:
     """The cards' colours and the anti-aliased steps between those that meet (text on its
-    background): mapping a card onto this fixed palette is four times cheaper than choosing a
-    palette per card, and the same for every card."""
-    from PIL import Image
-
+    background)."""
     colours = [WHITE, INK, MUTED, INDIGO, TRACK]
     for back, front in ((WHITE, INK), (WHITE, MUTED), (INDIGO, WHITE), (WHITE, INDIGO)):
         for step in range(1, 16):
             colours.append(tuple(round(b + (f - b) * step / 16) for b, f in zip(back, front, strict=True)))
+    return tuple(colours)
+
+
+@functools.cache
+def _palette() -> Image:
+    """`_colours` as a palette image: mapping a card onto this fixed palette is four times cheaper
+    than choosing a palette per card, and the same for every card."""
+    from PIL import Image
+
     palette = Image.new("P", (1, 1))
-    palette.putpalette([channel for colour in colours for channel in colour])
+    palette.putpalette([channel for colour in _colours() for channel in colour])
     return palette
 
 
@@ -212,6 +221,23 @@ def render(card: Card) -> bytes:
     else:
         _title(draw, card.title, BAND + 48, FOOTER_TOP - 28, (68, 60, 52, 44))
     small = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    small.save(out, "PNG", compress_level=6)
-    return out.getvalue()
+    return png(small.tobytes(), [channel for colour in _colours() for channel in colour])
+
+
+def png(pixels: bytes, palette: list[int]) -> bytes:
+    """A WIDTH × HEIGHT PNG of palette indices, one byte each, row by row (PNG 1.2: IHDR, PLTE,
+    IDAT, IEND; no time stamp). Pillow's own writer deflates with zlib; libdeflate (the .gz
+    copies' compressor) makes files 6 % smaller in 60 % of the time."""
+    rows = b"".join(b"\0" + pixels[top : top + WIDTH] for top in range(0, WIDTH * HEIGHT, WIDTH))  # filter: none
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0)  # 8-bit palette indices
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"PLTE", bytes(palette))
+        + chunk(b"IDAT", bytes(deflate.zlib_compress(rows, 6)))
+        + chunk(b"IEND", b"")
+    )
