@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 import pytest
 from helpers import ROOT
+from parsite import compiled
 from parsite.data_in.model import Site
 from parsite.outputs import compiled_templates, render
 from parsite.site import load_site
@@ -159,4 +160,4 @@ def test_the_site_keeps_them_where_python_keeps_its_bytecode(monkeypatch: pytest
     assert cache.folder == templates / "__pycache__"
     assert ROOT / "docs" not in cache.folder.parents
     monkeypatch.setattr(sys, "pycache_prefix", "/tmp/prefix")
-    assert compiled_templates.folder_beside(templates) == Path("/tmp/prefix", *templates.parts[1:])
+    assert compiled.folder_beside(templates) == Path("/tmp/prefix", *templates.parts[1:])

@@ -9,9 +9,9 @@ It is compiled code, not build output: an entry holds the code of one source tex
 never make a page stale, and it is kept with `PARSITE_CACHE=off`; it is written unless Python
 itself writes no bytecode (`-B`, `PYTHONDONTWRITEBYTECODE`), and read in any case, as a `.pyc` is.
 
-An entry is used only when all of its header matches (the caller puts there whatever shapes the
-code: its format, the compiler's version, the Python that compiled it, the source's digest) and
-its payload is whole (its SHA-256). Anything else (truncated, garbled, stale, foreign) is ignored
+An entry is used only when all of its header matches (the store's format, the Python that compiled
+it, and what the caller says shapes the code: the compiler's version and settings, the source's
+digest) and its payload is whole (its SHA-256). Anything else (truncated, garbled, stale, foreign) is ignored
 and the source compiled again. Nothing is unpickled: the payload is read back with `marshal`, as
 Python reads a `.pyc`, and only after the digest matched. Entries are written to a temporary file
 and renamed in one step, so a killed build leaves no half entry and two builds at once never read
@@ -37,29 +37,30 @@ def folder_beside(source_folder: Path) -> Path:
     return Path(importlib.util.cache_from_source(str(source_folder / "_.py"))).parent
 
 
-def python_tag() -> str:
-    """The Python that compiled an entry (marshal and code objects change between versions)."""
-    return sys.implementation.cache_tag or ""
-
-
 class CodeStore:
-    """Entries named `NAME.SUFFIX` in `folder`, each a header line, the payload's SHA-256 and the
-    marshalled payload."""
+    """Entries named `NAME.SUFFIX` in `folder`, each a header line (`kind`, the Python, the
+    caller's fields), the payload's SHA-256 and the marshalled payload."""
 
-    def __init__(self, folder: Path, suffix: str) -> None:
+    def __init__(self, folder: Path, suffix: str, kind: bytes) -> None:
         self.folder = folder
         self.suffix = suffix
+        self.kind = kind
 
     def path(self, name: str) -> Path:
         return self.folder / f"{name}.{self.suffix}"
 
-    def load(self, name: str, header: bytes) -> Any:
-        """The payload kept under `name` for this `header`, or None."""
+    def header(self, fields: tuple[str, ...]) -> bytes:
+        # marshal and code objects change between Python versions: the cache tag is always there.
+        python = sys.implementation.cache_tag or ""
+        return self.kind + b" " + " ".join((python, *fields)).encode("utf-8") + b"\n"
+
+    def load(self, name: str, fields: tuple[str, ...]) -> Any:
+        """The payload kept under `name` for these `fields`, or None."""
         try:
             data = self.path(name).read_bytes()
         except OSError:
             return None
-        return self.decode(header, data)
+        return self.decode(self.header(fields), data)
 
     @staticmethod
     def decode(header: bytes, data: bytes) -> Any:
@@ -77,7 +78,7 @@ class CodeStore:
         payload = marshal.dumps(value)
         return header + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
 
-    def save(self, name: str, header: bytes, value: Any) -> None:
+    def save(self, name: str, fields: tuple[str, ...], value: Any) -> None:
         """Keep `value` (anything marshal writes: code, tuples, strings) under `name`."""
         if sys.dont_write_bytecode:
             return
@@ -87,7 +88,7 @@ class CodeStore:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{target.stem}.", suffix=".tmp")
             with os.fdopen(handle, "wb") as out:
-                out.write(self.encode(header, value))
+                out.write(self.encode(self.header(fields), value))
             os.replace(temporary, target)
             temporary = None
         except OSError:

@@ -49,11 +49,17 @@ _TYPE_NAMES = {
 
 
 FORMAT = b"parsite-compiled-schema 1"
-SCHEMAS = resources.files("parsite").joinpath("schemas")
+SCHEMAS = Path(str(resources.files("parsite").joinpath("schemas")))
+SUFFIX = ".schema.json"
+
+
+def schema_files() -> list[Path]:
+    """The schemas' files, by name (the folder also holds their compiled validators)."""
+    return sorted(SCHEMAS.glob(f"*{SUFFIX}"))
 
 
 def _text(name: str) -> str:
-    return SCHEMAS.joinpath(f"{name}.schema.json").read_text("utf-8")
+    return (SCHEMAS / f"{name}{SUFFIX}").read_text("utf-8")
 
 
 @cache
@@ -72,16 +78,15 @@ def _validator(name: str) -> Draft202012Validator:
 @cache
 def _quick_validator(name: str) -> Any:
     """The compiled validator of a schema: its code kept from an earlier build, or generated."""
-    store = compiled.CodeStore(compiled.folder_beside(Path(str(SCHEMAS))), "fastjsonschema")
-    digest = hashlib.sha256(_text(name).encode("utf-8")).hexdigest()
-    header = f"{fastjsonschema.VERSION} {compiled.python_tag()} {digest}\n".encode()
-    kept = store.load(name, FORMAT + b" " + header)
+    store = compiled.CodeStore(compiled.folder_beside(SCHEMAS), "fastjsonschema", FORMAT)
+    fields = (fastjsonschema.VERSION, hashlib.sha256(_text(name).encode("utf-8")).hexdigest())
+    kept = store.load(name, fields)
     if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], str):
         function, code = kept
     else:  # as fastjsonschema.compile(schema, use_default=False) makes it, keeping its code
         function = RefResolver.from_schema(schema(name), handlers={}, store={}).get_scope_name()
         code = compile(fastjsonschema.compile_to_code(schema(name), use_default=False), f"<{name}>", "exec")
-        store.save(name, FORMAT + b" " + header, (function, code))
+        store.save(name, fields, (function, code))
     namespace: dict[str, Any] = {}
     exec(code, namespace)  # the code fastjsonschema generated from our own schema
     return namespace[function]
@@ -89,8 +94,8 @@ def _quick_validator(name: str) -> Any:
 
 def compile_validators() -> None:
     """Compile every schema's validator, kept for the builds after (as `compileall` does)."""
-    for path in sorted(Path(str(SCHEMAS)).glob("*.schema.json")):
-        _quick_validator(path.name.removesuffix(".schema.json"))
+    for path in schema_files():
+        _quick_validator(path.name.removesuffix(SUFFIX))
 
 
 def _describe(value: Any) -> str:

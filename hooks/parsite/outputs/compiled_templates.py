@@ -55,30 +55,26 @@ def settings(env: jinja2.Environment) -> str:
     return hashlib.sha256(repr(shape).encode("utf-8")).hexdigest()
 
 
-folder_beside = compiled.folder_beside  # the folder beside the templates
-
-
 class CompiledTemplates(jinja2.BytecodeCache):
     """Jinja's compiled templates in `folder`, for environments with these `settings`."""
 
     def __init__(self, folder: Path, settings: str) -> None:
         self.folder = folder
         self.settings = settings
-        self.store = compiled.CodeStore(folder, "jinja")
+        self.store = compiled.CodeStore(folder, "jinja", FORMAT)
 
     def _name(self, bucket: Bucket) -> str:
         # Jinja's key names the template and its file; the settings keep environments apart.
         return hashlib.sha256(f"{self.settings}|{bucket.key}".encode()).hexdigest()[:32]
 
-    def _header(self, bucket: Bucket) -> bytes:
-        fields = (jinja2.__version__, compiled.python_tag(), self.settings, bucket.checksum)
-        return FORMAT + b" " + " ".join(fields).encode("utf-8") + b"\n"
+    def _fields(self, bucket: Bucket) -> tuple[str, ...]:
+        return (jinja2.__version__, self.settings, bucket.checksum)
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        code = self.store.load(self._name(bucket), self._header(bucket))
+        code = self.store.load(self._name(bucket), self._fields(bucket))
         if code is not None:
             bucket.code = code
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         if bucket.code is not None:
-            self.store.save(self._name(bucket), self._header(bucket), bucket.code)
+            self.store.save(self._name(bucket), self._fields(bucket), bucket.code)

@@ -16,13 +16,13 @@ import json
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task
+from ..data_in.schema import schema_files
 from . import finder, share
 from .calendars import calendar_files, calendar_paths
 from .changes import SNAPSHOT, snapshot_bytes
@@ -366,9 +366,8 @@ def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[],
             ]
         ),
     }
-    schemas = resources.files("parsite").joinpath("schemas")
-    for schema in sorted((p for p in schemas.iterdir() if p.name.endswith(".schema.json")), key=lambda p: p.name):
-        files[f"{FOLDER}/schemas/{schema.name}"] = schema.read_bytes
+    for path in schema_files():
+        files[f"{FOLDER}/schemas/{path.name}"] = path.read_bytes
     files[finder.DATA] = lambda: finder.finder_json(site, site.today, _finder_links(site))
     for path in calendar_paths(site):
         files[path] = lambda path=path: calendars()[path]

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import jinja2
 import yaml
 
-from .. import clock, fmt
+from .. import clock, compiled, fmt
 from ..data_in import analysis, progress
 from ..data_in.currency import currency
 from ..data_in.model import AGENCY_CHANGE_LABELS, UNIT_CHANGE_LABELS, Site, Task
@@ -101,9 +101,17 @@ def environment() -> jinja2.Environment:
     )
     # Compiled once and kept like Python's own bytecode (compiled_templates.py), after the filters
     # are set: whether a filter is passed the context is written into the compiled code.
-    folder = compiled_templates.folder_beside(TEMPLATES)
+    folder = compiled.folder_beside(TEMPLATES)
     env.bytecode_cache = compiled_templates.CompiledTemplates(folder, compiled_templates.settings(env))
     return env
+
+
+def compile_templates() -> None:
+    """Compile every page template, kept for the builds after (as `compileall` does; the yaml/
+    templates belong to the editors' tools)."""
+    env = environment()
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".j2") and "/" not in name):
+        env.get_template(name)
 
 
 def _leading_words(text: str, count: int) -> str:

@@ -166,24 +166,24 @@ def _bars(draw: ImageDraw, bars: tuple[Bar, ...], top: int, bottom: int) -> None
 
 
 @functools.cache
-def _colours() -> tuple[tuple[int, int, int], ...]:
+def _channels() -> list[int]:
     """The cards' colours and the anti-aliased steps between those that meet (text on its
-    background)."""
+    background), as a palette's red, green and blue values one after the other."""
     colours = [WHITE, INK, MUTED, INDIGO, TRACK]
     for back, front in ((WHITE, INK), (WHITE, MUTED), (INDIGO, WHITE), (WHITE, INDIGO)):
         for step in range(1, 16):
             colours.append(tuple(round(b + (f - b) * step / 16) for b, f in zip(back, front, strict=True)))
-    return tuple(colours)
+    return [channel for colour in colours for channel in colour]
 
 
 @functools.cache
 def _palette() -> Image:
-    """`_colours` as a palette image: mapping a card onto this fixed palette is four times cheaper
+    """`_channels` as a palette image: mapping a card onto this fixed palette is four times cheaper
     than choosing a palette per card, and the same for every card."""
     from PIL import Image
 
     palette = Image.new("P", (1, 1))
-    palette.putpalette([channel for colour in _colours() for channel in colour])
+    palette.putpalette(_channels())
     return palette
 
 
@@ -221,7 +221,7 @@ def render(card: Card) -> bytes:
     else:
         _title(draw, card.title, BAND + 48, FOOTER_TOP - 28, (68, 60, 52, 44))
     small = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
-    return png(small.tobytes(), [channel for colour in _colours() for channel in colour])
+    return png(small.tobytes(), _channels())
 
 
 def png(pixels: bytes, palette: list[int]) -> bytes:
