@@ -341,7 +341,7 @@ def _docx(site: Site, report: QuarterReport) -> bytes:
     from .report_docx import report_docx  # python-docx: see _xlsx
 
     # The report's header names the agency as it was named at the end of the quarter reported.
-    return fixed_zip(report_docx(site.agency.at(report.end), report), report.stamp)
+    return report_docx(site.agency.at(report.end), report)
 
 
 def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[], bytes]]:

@@ -1,0 +1,179 @@
+"""The quarterly report's .docx (parsite.outputs.report_docx writes its XML as text) is byte
+for byte the file python-docx makes through its own API, on the real data, generated data and
+awkward text in every field the report prints; and Word's reader, python-docx, reads it back."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+from helpers import ROOT, generate_data
+from parsite.data_in.progress import BUCKETS
+from parsite.outputs.report_docx import report_docx
+from parsite.outputs.reports import quarter_reports
+from parsite.outputs.zipfix import fixed_zip
+from parsite.site import load_site
+
+AWKWARD = ["  leading and trailing  ", "two\nlines", "tab\there", "<b>&amp;</b> > < & \" '", "😀 ẩ", "", "x" * 3000]
+
+
+def _run(paragraph, text: str, *, bold=False, italic=False, size=13):
+    if text:
+        run = paragraph.add_run(text)
+        if bold:
+            run.bold = True
+        if italic:
+            run.italic = True
+        if size != 13:
+            run.font.size = Pt(size)
+
+
+def _paragraph(parent, text="", *, bold=False, italic=False, size=13, align=None, after=0):
+    paragraph = parent.add_paragraph()
+    _run(paragraph, text, bold=bold, italic=italic, size=size)
+    paragraph.paragraph_format.space_after = Pt(after)
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def _first(cell, text: str, *, bold=False, italic=False, size=13) -> None:
+    run = cell.paragraphs[0].add_run(text)
+    run.bold, run.italic, run.font.size, run.font.name = bold, italic, Pt(size), "Times New Roman"
+    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _body(doc, text: str, *, bold=False, after=3) -> None:
+    paragraph = doc.add_paragraph()
+    run = paragraph.add_run()
+    if bold:
+        run.bold = True
+    run._r.add_t(text).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    paragraph.paragraph_format.space_after = Pt(after)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def python_docx_report(agency, report) -> bytes:
+    """The report made with python-docx's API (what the site published before it wrote the XML)."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = (
+        Mm(20),
+        Mm(15),
+        Mm(20),
+        Mm(30),
+    )
+    doc.styles["Normal"].font.name, doc.styles["Normal"].font.size = "Times New Roman", Pt(13)
+    doc.core_properties.title, doc.core_properties.author = f"Báo cáo {report.label}", agency.name
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    _first(left, agency.parent, size=12)
+    _paragraph(left, agency.header_name, bold=True, size=12, align=center)
+    _paragraph(left, f"Số:       /{report.plan.report.number_suffix}", align=center)
+    _first(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
+    _paragraph(right, "Độc lập - Tự do - Hạnh phúc", bold=True, align=center)
+    _paragraph(right, f"{agency.place}, ngày     tháng     năm {report.end.year}", italic=True, align=center)
+    _paragraph(doc, "BÁO CÁO", bold=True, size=14, align=center).paragraph_format.space_before = Pt(12)
+    _paragraph(
+        doc,
+        f"Tình hình thực hiện {report.plan.short_title}, {report.label}",
+        bold=True,
+        size=14,
+        align=center,
+        after=12,
+    )
+    counts = ", ".join(f"{label.lower()} {report.summary.counts[key]}" for key, label in BUCKETS)
+    _paragraph(
+        doc,
+        f"Kỳ báo cáo từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}. Đến ngày {report.as_of:%d/%m/%Y}, "
+        f"trong tổng số {report.summary.total} nhiệm vụ: {counts}.",
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        after=6,
+    )
+    if report.plan.sample:
+        _paragraph(doc, "Lưu ý: các nhiệm vụ là dữ liệu minh họa.", italic=True, after=6)
+    for heading, groups in (
+        ("I. KẾT QUẢ THEO LĨNH VỰC", report.by_field),
+        ("II. KẾT QUẢ THEO ĐƠN VỊ CHỦ TRÌ", report.by_unit),
+    ):
+        _body(doc, heading, bold=True, after=6)
+        for group in groups:
+            _body(doc, group.title, bold=True)
+            for done in group.done:
+                evidence = f" (minh chứng: {done.entry.evidence})" if done.entry.evidence else ""
+                entry = done.entry
+                _body(doc, f"- {done.task.id} ({entry.unit.short}, {entry.date:%d/%m/%Y}): {entry.text}{evidence}")
+            if not group.done:
+                _body(doc, "- Không có kết quả nào được báo cáo trong kỳ.")
+            for late in group.late:
+                deadline = late.task.deadline
+                _body(
+                    doc,
+                    f"- Chậm tiến độ: {late.task.id} ({late.task.lead.short}, thời hạn {_deadline(deadline)}): "
+                    f"{late.state.label}. Lý do: {late.reason or 'chưa có giải trình'}",
+                )
+    table = doc.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.paragraphs[0].add_run("Nơi nhận:").bold = True
+    left.paragraphs[0].runs[0].italic = True
+    for recipient in report.plan.report.recipients:
+        _paragraph(left, f"- {recipient}", size=11)
+    signature = report.plan.signature
+    _first(right, signature.authority or signature.position, bold=True)
+    if signature.authority:
+        _paragraph(right, signature.position, bold=True, align=center)
+    out = io.BytesIO()
+    doc.save(out)
+    return fixed_zip(out.getvalue(), report.stamp)
+
+
+def _deadline(deadline) -> str:
+    from parsite import fmt
+
+    return fmt.deadline(deadline)
+
+
+def _same(agency, report) -> bytes:
+    made = report_docx(agency, report)
+    assert made == python_docx_report(agency, report)
+    return made
+
+
+@pytest.mark.parametrize("tasks", [25, 300])
+def test_reports_are_what_python_docx_writes(tasks: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795892400")
+    data = ROOT / "data" if tasks == 25 else generate_data(tmp_path / "data", tasks=tasks)
+    site = load_site(data, data.parent, today=date(2025, 3, 31))
+    reports = quarter_reports(site)
+    assert len(reports) >= 4
+    for report in reports:
+        _same(site.agency.at(report.end), report)
+
+
+def test_awkward_text_in_every_printed_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795892400")
+    site = load_site(ROOT / "data", ROOT, today=date(2025, 3, 31))
+    report = quarter_reports(site)[-1]
+    for text in AWKWARD:
+        # python-docx refuses core properties (the author) longer than 255 characters
+        agency = dataclasses.replace(site.agency, name=text[:255], parent=text, header_name=text, place=text)
+        plan = dataclasses.replace(
+            report.plan,
+            report=dataclasses.replace(report.plan.report, number_suffix=text, recipients=(text, f"{text} 2")),
+            signature=dataclasses.replace(report.plan.signature, authority=text or None, position=text or "P"),
+        )
+        made = _same(agency, dataclasses.replace(report, plan=plan))
+        doc = Document(io.BytesIO(made))
+        header = doc.tables[0].rows[0].cells[0].text
+        assert header.startswith(text)  # python-docx reads the tabs and line breaks back
+        assert doc.core_properties.author == text[:255]
