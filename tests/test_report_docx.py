@@ -15,6 +15,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from helpers import ROOT, generate_data
+from parsite import fmt
 from parsite.data_in.progress import BUCKETS
 from parsite.outputs.report_docx import report_docx
 from parsite.outputs.reports import quarter_reports
@@ -119,7 +120,7 @@ def python_docx_report(agency, report) -> bytes:
                 deadline = late.task.deadline
                 _body(
                     doc,
-                    f"- Chậm tiến độ: {late.task.id} ({late.task.lead.short}, thời hạn {_deadline(deadline)}): "
+                    f"- Chậm tiến độ: {late.task.id} ({late.task.lead.short}, thời hạn {fmt.deadline(deadline)}): "
                     f"{late.state.label}. Lý do: {late.reason or 'chưa có giải trình'}",
                 )
     table = doc.add_table(rows=1, cols=2)
@@ -135,12 +136,6 @@ def python_docx_report(agency, report) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return fixed_zip(out.getvalue(), report.stamp)
-
-
-def _deadline(deadline) -> str:
-    from parsite import fmt
-
-    return fmt.deadline(deadline)
 
 
 def _same(agency, report) -> bytes:

@@ -22,12 +22,12 @@ from .. import fmt
 from ..data_in.model import Agency
 from ..data_in.progress import BUCKETS
 from .reports import Group, QuarterReport
-from .zipfix import Entry, core_dates, deflate, entries, write_zip
+from .zipfix import CORE_PROPERTIES, Entry, core_dates, deflate, entries, write_zip
 
 FONT = "Times New Roman"
 SIZE = 13  # points: the Normal style's size
 PAGE_MM, MARGINS_MM = (210, 297), (20, 15, 20, 30)  # A4; top, right, bottom, left
-DOCUMENT, CORE = "word/document.xml", "docProps/core.xml"
+DOCUMENT, CORE = "word/document.xml", CORE_PROPERTIES
 _EMU_PER_MM, _EMU_PER_TWIP = 36000, 635
 
 
@@ -49,9 +49,8 @@ def _package() -> tuple[list[Entry | str], str, str]:
     parts: list[Entry | str] = [e.name if e.name in (DOCUMENT, CORE) else e for e in entries(out.getvalue())]
     with zipfile.ZipFile(out) as archive:
         xml = archive.read(DOCUMENT).decode("utf-8")
-    head, body = xml.split("<w:body>", 1)
-    tail = body[body.index("<w:sectPr") :]
-    assert body.startswith("<w:sectPr"), "python-docx's template has content in its body"
+    head, tail = xml.split("<w:body>", 1)
+    assert tail.startswith("<w:sectPr"), "python-docx's template has content in its body"
     return parts, head + "<w:body>", tail
 
 

@@ -28,6 +28,7 @@ _END = struct.Struct("<4s4H2LH")  # zipfile.structEndArchive
 _VERSION = 20  # zipfile.DEFAULT_VERSION: what deflate needs
 _UNIX = 3  # the system zipfile names on anything but Windows
 _ATTRIBUTES = 0o600 << 16  # what zipfile gives an entry written by name
+CORE_PROPERTIES = "docProps/core.xml"  # an Office file's title, author and dates
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def fixed_zip(data: bytes, when: datetime, edits: Mapping[str, Callable[[bytes],
     edits = edits or {}
 
     def edited(member: Entry, content: bytes) -> Entry:
-        if member.name == "docProps/core.xml":
+        if member.name == CORE_PROPERTIES:
             content = core_dates(content, when)
         if member.name in edits:
             content = edits[member.name](content)
@@ -106,7 +107,7 @@ def fixed_zip(data: bytes, when: datetime, edits: Mapping[str, Callable[[bytes],
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = [
-            edited(m, archive.read(m.name)) if m.name in edits or m.name == "docProps/core.xml" else m
+            edited(m, archive.read(m.name)) if m.name in edits or m.name == CORE_PROPERTIES else m
             for m in entries(data)
         ]
     return write_zip(members, when)
