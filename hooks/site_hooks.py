@@ -8,7 +8,8 @@ on_pre_page hands each page's Markdown to MkDocs as it reaches it (MkDocs conver
 first pages while the next ones are rendered); on_page_markdown sets each generated page's
 title on the page object from the model (generated Markdown has no front matter: data text
 pasted into YAML would be read as YAML) and lets the build cache convert a page whose Markdown
-was converted before (page_cache.py); on_env waits for the downloads, before
+was converted before (page_cache.py), and the generated pages' task tables go to the HTML without
+being parsed again (raw_html.py); on_env waits for the downloads, before
 MkDocs copies files; on_post_build rewrites Material's search index in UTF-8 (smaller), removes
 the theme's unused files (source maps, other languages' lunr files) and writes a precompressed
 .gz and .br beside every text file.
@@ -22,6 +23,7 @@ import logging
 from pathlib import Path
 
 import page_cache
+import raw_html
 from jinja2 import Environment
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -69,6 +71,7 @@ _shares: dict[str, Share] = {}  # generated page → what a shared link shows (p
 _cache: BuildCache | None = None
 _previous: Previous | None = None  # the live release's data snapshot, compared in the change summary
 _page_context = ""  # what converting a page depends on besides its Markdown (page_cache.context_key)
+_raw_tables = raw_html.RawTables()  # the generated pages' task tables, not parsed again (raw_html.py)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -93,6 +96,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.extra["share"] = _share_meta(_shares[DEFAULT_IMAGE], config)  # the 404 page's
     config.extra["build_stamp"] = build_stamp()
     config.mdx_configs.setdefault("toc", {})["slugify"] = slugify
+    if _raw_tables not in config.markdown_extensions:
+        config.markdown_extensions.append(_raw_tables)
+    _raw_tables.stored = 0
     log.info("Đã đọc dữ liệu: %d kế hoạch, %d năm kết quả", len(_site.plans), len(_site.results))
     # What changed since the live release, for the people who check the nightly build.
     _previous = find_previous()
@@ -192,6 +198,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     """
     if _cache is not None:
         page_cache.attach(page, _cache, _page_context)
+    _raw_tables.active = page.file.src_uri in _titles  # MkDocs converts this page next
     if _site is not None and page.file.src_uri == GUIDE:
         return render_guide(markdown, _site)
     title = _titles.get(page.file.src_uri)
@@ -262,6 +269,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         packed.gzip_bytes,
         packed.brotli_bytes,
     )
+    log.debug("Bảng nhiệm vụ chuyển thẳng sang HTML: %d", _raw_tables.stored)
     if _cache is not None:
         log.info("%s", _cache.summary())
         _cache.prune()

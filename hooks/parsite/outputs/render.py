@@ -51,6 +51,9 @@ def build_stamp() -> str:
 
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# A task table's first and last lines (templates/_macros.j2): nothing between them is data that
+# did not go through fmt.html, so an engine adapter may pass the table on as it is.
+TASK_TABLE = ('<table class="tasks" data-search-exclude>', "</table>")
 
 
 def environment() -> jinja2.Environment:
@@ -98,6 +101,7 @@ def environment() -> jinja2.Environment:
         last_day=lambda year: date(year, 12, 31),
         date_before=lambda day: date.fromordinal(day.toordinal() - 1),
         AGENCY_CHANGE_LABELS=AGENCY_CHANGE_LABELS,
+        TASK_TABLE=TASK_TABLE,
     )
     # Compiled once and kept like Python's own bytecode (compiled_templates.py), after the filters
     # are set: whether a filter is passed the context is written into the compiled code.
