@@ -74,5 +74,5 @@ class RawTables(Extension):
         self.active = False
         self.stored = 0  # tables set aside in this build (the log says it)
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(_Preprocessor(md, self), "parsite_raw_tables", PRIORITY)
