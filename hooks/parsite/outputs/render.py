@@ -6,8 +6,9 @@ them as virtual files and `scripts/generate.py` writes them to a folder.
 
 from __future__ import annotations
 
+import operator
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -76,6 +77,7 @@ def environment() -> jinja2.Environment:
         day=fmt.day,
         deadline=fmt.deadline,
         unit_kind=fmt.UNIT_KIND_LABELS.__getitem__,
+        where=_where,
     )
     env.globals.update(
         summary=progress.summary,
@@ -118,9 +120,64 @@ def compile_templates() -> None:
         env.get_template(name)
 
 
+def _where(items: Iterable[Any], attribute: str, value: Any) -> list[Any]:
+    """`items|where("field.id", 3)`: the items whose attribute equals the value, as a list; what
+    `|selectattr(attribute, "equalto", value)|list` gives, without a test call per item."""
+    get = operator.attrgetter(attribute)
+    return [item for item in items if get(item) == value]
+
+
 def _leading_words(text: str, count: int) -> str:
     """The first words of a name, without trailing punctuation (examples in help texts)."""
     return " ".join(text.split()[:count]).rstrip(",;:–-— ")
+
+
+class UnitLink(NamedTuple):
+    """A unit as a task table shows it: the link to its page, its name and short name (data text)."""
+
+    href: str
+    name: str
+    short: str
+
+
+class TaskRow(NamedTuple):
+    """What one row of a task table shows besides the task's own text, worked out in Python: a
+    template calling a function per cell pays more for the calls than for the cells."""
+
+    task: Task
+    href: str  # the task on its lead unit's page
+    field_href: str  # its field's page ("" when the table has no field column)
+    lead: UnitLink  # named as on the day its plan was issued
+    support: tuple[UnitLink, ...]
+    state: progress.TaskState | None  # where it stands today (None when the table shows no state)
+
+
+def _task_rows(site: Site, html_url: Callable[..., str]) -> Callable[..., list[TaskRow]]:
+    """`task_rows(tasks, columns, badge)` for a page whose raw-HTML links `html_url` makes."""
+    units: dict[tuple[str, int], UnitLink] = {}
+
+    def unit_link(unit: Any, year: int) -> UnitLink:
+        link = units.get((unit.id, year))
+        if link is None:
+            day = _issued(site, year)
+            link = units[(unit.id, year)] = UnitLink(html_url(unit_path(unit)), unit.name_at(day), unit.short_at(day))
+        return link
+
+    def task_rows(tasks: list[Task], columns: list[str], badge: bool = False) -> list[TaskRow]:
+        fields, states = "field" in columns, badge or "status" in columns
+        return [
+            TaskRow(
+                t,
+                html_url(unit_path(t.lead), t.anchor),
+                html_url(field_path(t.field)) if fields else "",
+                unit_link(t.lead, t.plan_year),
+                tuple(unit_link(u, t.plan_year) for u in t.support),
+                progress.state(t, site.today) if states else None,
+            )
+            for t in tasks
+        ]
+
+    return task_rows
 
 
 def _page(env: jinja2.Environment, template: str, path: str, site: Site, **context: Any) -> str:
@@ -159,6 +216,7 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         task_timeline=task_timeline,
         feed_path=feed_path,
         plan_day=plan_day,
+        task_rows=_task_rows(site, html_url),
         build_stamp=build_stamp(),
         url=url,
         html_url=html_url,
