@@ -19,6 +19,7 @@ Nothing is written into `docs/`.
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 from pathlib import Path
 
@@ -76,6 +77,7 @@ _raw_tables = raw_html.RawTables()  # the generated pages' task tables, not pars
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _site, _emblem, _changes, _titles, _cache, _previous, _shares
+    gc.unfreeze()  # a build that stopped before on_post_build (mkdocs serve builds again) left it frozen
     root = Path(config.config_file_path).parent
     # The code version covers this folder: the core, its templates and schemas, the theme, the hooks.
     _cache = BuildCache.for_project(root, code_version(Path(__file__).parent))
@@ -107,7 +109,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for line in _changes.details():
         log.info("  %s", line)
     config.extra["changes_page"] = CHANGES_URL
+    _freeze()
     return config
+
+
+def _freeze() -> None:
+    """Everything alive now lives until the build ends (the data, the pages' sources, MkDocs's
+    files): Python's collector need not walk it again on each of its hundreds of passes
+    (0,3 of 9 CPU s at 1 000 tasks before this, against 0,07 s for MkDocs alone). Released
+    in on_post_build and on_build_error."""
+    gc.freeze()
 
 
 def _set_identity(config: MkDocsConfig, site: Site) -> None:
@@ -171,6 +182,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path in made:
         # MkDocs sees that source and copy are one file and skips the copy.
         files.append(File.generated(config, path, abs_src_path=str(site_dir / path)))
+    _freeze()
     return files
 
 
@@ -245,6 +257,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 
 def on_build_error(error: Exception) -> None:
     global _making
+    gc.unfreeze()
     if _making is not None:
         _making.cancel()
         _making = None
@@ -254,6 +267,7 @@ def on_build_error(error: Exception) -> None:
 def on_post_build(config: MkDocsConfig) -> None:
     """Last touches to the built site, in this order: the search index in UTF-8, the theme's
     unused files removed, then every text file precompressed (so the copies match the files)."""
+    gc.unfreeze()
     site_dir = Path(config.site_dir)
     before, after = write_index_as_utf8(site_dir / "search" / "search_index.json")
     log.info("Chỉ mục tìm kiếm: %d byte (%d byte trước khi bỏ mã \\u)", after, before)
