@@ -52,16 +52,21 @@ TODAY = "2025-03-31"
 BUILD_EPOCH = "1795892400"  # 2026-11-28T19:00:00Z
 
 
-def mkdocs_build(project: Path, site_dir: Path, **env_overrides: str) -> subprocess.CompletedProcess[str]:
-    """Run `mkdocs build --strict` as a user would; return the finished process."""
-    env = {
+def build_env(**overrides: str) -> dict[str, str]:
+    """The environment of a test build: today and the build time pinned, no colour, no MkDocs 2 notice."""
+    return {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "NO_COLOR": "1",
         "SITE_TODAY": TODAY,
         "SOURCE_DATE_EPOCH": BUILD_EPOCH,
-        **env_overrides,
+        **overrides,
     }
+
+
+def mkdocs_build(project: Path, site_dir: Path, **env_overrides: str) -> subprocess.CompletedProcess[str]:
+    """Run `mkdocs build --strict` as a user would; return the finished process."""
+    env = build_env(**env_overrides)
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)],
         capture_output=True,

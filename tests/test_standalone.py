@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -11,14 +10,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import BUILD_EPOCH, GOLDEN, ROOT, TODAY, copy_project, mkdocs_build
+from helpers import GOLDEN, ROOT, TODAY, build_env, copy_project, mkdocs_build
 from parsite.outputs.paths import html_link
 from parsite.outputs.search import write_index_as_utf8
 from parsite.outputs.unused_assets import remove_unused
 
 HEADING_ID = re.compile(r'<h[1-6] id="([^"]*)"')
 SITEMAP_URL = re.compile(r"<url>.*?</url>", re.DOTALL)
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1", "SITE_TODAY": TODAY, "SOURCE_DATE_EPOCH": BUILD_EPOCH}
+ENV = build_env()
 
 
 # The other agency's data (a portal address set: canonical URLs, sitemap, absolute share images)
