@@ -50,7 +50,6 @@ LIBRARIES = (
     "markupsafe",
     "pyyaml",
     "python-docx",
-    "openpyxl",
     "brotli",
     "deflate",  # libdeflate, the .gz copies
     "pillow",  # share images (parsite.outputs.share_image)

@@ -23,15 +23,14 @@ from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task
 from ..data_in.schema import schema_files
-from . import finder, share
+from . import finder, share, xlsx
 from .calendars import calendar_files, calendar_paths
 from .changes import SNAPSHOT, snapshot_bytes
 from .feeds import feed_files, feed_paths
 from .paths import FINDER, field_path, html_link, report_path, unit_path
 from .progress_workbook import workbook_bytes, workbook_path, workbook_units
 from .reports import QuarterReport, quarter_reports
-from .xlsx import DATE_FORMAT, insert_before, print_on_a4_landscape, row_height, rows_xml
-from .zipfix import fixed_zip
+from .xlsx import DATE_FORMAT, row_height
 
 FOLDER = "du-lieu"
 
@@ -258,79 +257,43 @@ def _display_width(value: Any) -> int:
 Sheet = tuple[str, list[tuple[str, str, str]], list[dict[str, Any]]]
 
 
-def _xlsx(sheets: list[Sheet], fast: bool = True) -> bytes:
+def _xlsx(sheets: list[Sheet]) -> bytes:
     """A workbook of one sheet per (title, columns, records): bold header row frozen with the
     first column, a filter on every column, widths that fit the content (long text wrapped),
-    printed on A4 landscape one page wide with the header on every page.
-
-    openpyxl writes the workbook; the data rows are written by `xlsx.rows_xml`, byte for byte
-    as openpyxl writes them but several times faster (`fast=False`: by openpyxl, for the tests
-    that compare the two, and whenever a value needs openpyxl).
-    """
-    # Imported here, like python-docx below: only the process that makes downloads needs them.
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    # Write-only mode streams rows: several times faster than the default for large plans.
-    book = Workbook(write_only=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    def style(cell: Any, wrapped: bool) -> None:  # a style costs a lookup per cell: only where it shows
-        if wrapped:
-            cell.alignment = wrap
-        if isinstance(cell.value, date):
-            cell.number_format = DATE_FORMAT
-
-    stylers = (functools.partial(style, wrapped=False), functools.partial(style, wrapped=True))
-    inserted: dict[str, bytes] = {}  # sheet file in the archive → its data rows
-    for number, (title, columns, records) in enumerate(sheets, start=1):
-        sheet = book.create_sheet(title)
+    printed on A4 landscape one page wide with the header on every page."""
+    book = xlsx.Book(creator="parsite")
+    header = book.style(xlsx.Style(bold=True, wrap=True, vertical="top"))
+    # (wrapped, a date) → style: a style costs a lookup per cell, so only where it shows
+    styles = {
+        (wrap, dated): book.style(
+            xlsx.Style(wrap=wrap, vertical="top" if wrap else None, number_format=DATE_FORMAT if dated else None)
+        )
+        for wrap in (False, True)
+        for dated in (False, True)
+    }
+    for title, columns, records in sheets:
         rows = [[_sheet_value(record, key, kind) for _, key, kind in columns] for record in records]
-        wrapped = set()  # columns of long text: at most WRAP_WIDTH wide, their text wrapped
+        widths, wrapped = [], []  # columns of long text: at most WRAP_WIDTH wide, their text wrapped
         for index, (heading, _, _) in enumerate(columns):
             width = max([len(heading), *(_display_width(row[index]) for row in rows)]) + 2
-            if width > WRAP_WIDTH:
-                wrapped.add(index)
-            sheet.column_dimensions[get_column_letter(index + 1)].width = min(WRAP_WIDTH, max(10, width))
-        last = f"{get_column_letter(len(columns))}{len(rows) + 1}"
-        sheet.freeze_panes = "B2"
-        sheet.auto_filter.ref = f"A1:{last}"
-        print_on_a4_landscape(sheet, "1:1")
-        header = []
-        for heading, _, _ in columns:
-            cell = WriteOnlyCell(sheet, value=heading)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            header.append(cell)
-        sheet.append(header)
-        for row_number, row in enumerate(rows, start=2):
-            height = row_height([(str(row[i]), WRAP_WIDTH) for i in wrapped if row[i] is not None])
-            if height > row_height([]):  # more than one line
-                sheet.row_dimensions[row_number].height = height
-        styles = [[stylers[index in wrapped] for index in range(len(columns))]] * len(rows)
-        made = rows_xml(sheet, rows, styles, first_row=2) if fast else None
-        if made is not None:
-            inserted[f"xl/worksheets/sheet{number}.xml"] = made
-            continue
-        for row in rows:
-            cells = []
-            for index, value in enumerate(row):
-                cell = WriteOnlyCell(sheet, value=value)
-                style(cell, index in wrapped)
-                cells.append(cell)
-            sheet.append(cells)
-    built = clock.build_time()
-    book.properties.creator = "parsite"
-    out = io.BytesIO()
-    book.save(out)
-    return fixed_zip(out.getvalue(), built, {name: _insert_rows(rows) for name, rows in inserted.items()})
-
-
-def _insert_rows(rows: bytes) -> Callable[[bytes], bytes]:
-    """A sheet's XML with `rows` added after its header row."""
-    return lambda sheet: insert_before(sheet, b"</sheetData>", rows)
+            wrapped.append(width > WRAP_WIDTH)
+            widths.append(min(WRAP_WIDTH, max(10, width)))
+        long = [i for i, w in enumerate(wrapped) if w]
+        one_line = row_height([])
+        sheet = xlsx.Sheet(
+            title,
+            widths,
+            rows=[(1, [(heading, header) for heading, _, _ in columns], None)],
+            freeze="B2",
+            auto_filter=f"A1:{xlsx.column_letter(len(columns))}{len(rows) + 1}",
+            print_title_rows=(1, 1),
+        )
+        for number, row in enumerate(rows, start=2):
+            height = row_height([(str(row[i]), WRAP_WIDTH) for i in long if row[i] is not None])
+            cells = [(value, styles[wrap, type(value) is date]) for value, wrap in zip(row, wrapped, strict=True)]
+            sheet.rows.append((number, cells, height if height > one_line else None))
+        book.sheets.append(sheet)
+    return book.to_bytes(clock.build_time())
 
 
 def _json(value: Any) -> bytes:

@@ -13,16 +13,14 @@ The column headers are the contract with the import: it finds columns by these t
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Plan, Site, Task, Unit
-from .xlsx import DATE_FORMAT, cell_xml, insert_before, plain, print_on_a4_landscape, row_height, row_start
-from .zipfix import fixed_zip
+from . import xlsx
+from .xlsx import DATE_FORMAT
 
 FOLDER = "bao-cao-tien-do"
 GUIDE_SHEET = "Hướng dẫn"
@@ -106,37 +104,14 @@ def _header_text(text: str) -> str:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-def workbook_bytes(site: Site, unit: Unit, fast: bool = True) -> bytes:
-    """The unit's workbook, the same bytes for the same data and day.
-
-    openpyxl writes the workbook; the task rows between the first and the last are written by
-    `_middle_rows`, byte for byte as openpyxl writes them but several times faster (`fast=False`:
-    by openpyxl, for the tests that compare the two, and whenever a value needs openpyxl).
-    """
-    # openpyxl is imported here, as in exports: only the process that makes downloads needs it.
-    from openpyxl import Workbook
-
-    book = Workbook()
+def workbook_bytes(site: Site, unit: Unit) -> bytes:
+    """The unit's workbook, the same bytes for the same data and day."""
+    book = xlsx.Book(creator=site.agency.short, title=f"Báo cáo tiến độ – {unit.name}"[:250])
     tasks = workbook_tasks(site, unit)
-    _guide_sheet(book.active, site, unit, tasks)
-    sheet = book.create_sheet(SHEET)
-    middle = _progress_sheet(sheet, site, unit, tasks, fast)
-    book.active = 0
-    book.properties.creator = site.agency.short
-    book.properties.title = f"Báo cáo tiến độ – {unit.name}"[:250]
-    out = io.BytesIO()
-    book.save(out)
-    edits = {sheet.path.lstrip("/"): middle} if middle is not None else None
+    book.sheets += [_guide_sheet(book, site, unit, tasks), _progress_sheet(book, site, unit, tasks)]
     # Stamped with today's first moment: the content depends on the day (the states shown),
     # not on the time of the build, so every build of the same data on a day gives the same file.
-    return fixed_zip(out.getvalue(), datetime.combine(site.today, time(), clock.VIETNAM), edits)
-
-
-def _text_cell(sheet, row: int, column: int, value: str | int | date | None):  # type: ignore[no-untyped-def]
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # a task that starts with '=' is text, never a formula
-    return cell
+    return book.to_bytes(datetime.combine(site.today, time(), clock.VIETNAM))
 
 
 def guide_lines(site: Site, unit: Unit, tasks: list[Task]) -> list[tuple[str, str, str | None]]:
@@ -197,74 +172,67 @@ def guide_lines(site: Site, unit: Unit, tasks: list[Task]) -> list[tuple[str, st
     ]
 
 
-def _guide_sheet(sheet, site: Site, unit: Unit, tasks: list[Task]) -> None:  # type: ignore[no-untyped-def]
-    from openpyxl.styles import Alignment, Font
-
-    sheet.title = GUIDE_SHEET
-    fonts = {"title": Font(bold=True, size=13), "fact": Font(bold=True), "heading": Font(bold=True, size=12)}
+def _guide_sheet(book: xlsx.Book, site: Site, unit: Unit, tasks: list[Task]) -> xlsx.Sheet:
+    title, fact, heading = (xlsx.Style(bold=True, size=size, vertical="top") for size in (13, 11, 12))
+    styles = {"title": title, "fact": replace(fact, wrap=True), "heading": replace(heading, wrap=True)}
+    wrapped = book.style(xlsx.Style(vertical="top", wrap=True))
+    sheet = xlsx.Sheet(GUIDE_SHEET, list(GUIDE_WIDTHS), protected=True)  # no password: it guards against slips
     row = 0
     for kind, label, value in guide_lines(site, unit, tasks):
         row += 2 if kind in ("heading",) or (kind == "fact" and row == 1) else 1  # a blank line before groups
-        first = _text_cell(sheet, row, 1, label)
-        first.alignment = Alignment(vertical="top", wrap_text=kind != "title")
-        if kind in fonts:
-            first.font = fonts[kind]
+        cells = [(label, book.style(styles.get(kind, xlsx.Style(vertical="top", wrap=True))))]
+        height = None
         if value is not None:
-            _text_cell(sheet, row, 2, value).alignment = Alignment(vertical="top", wrap_text=True)
-            sheet.row_dimensions[row].height = row_height([(label, GUIDE_WIDTHS[0]), (value, GUIDE_WIDTHS[1])])
-    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = GUIDE_WIDTHS
-    sheet.protection.sheet = True  # no password: it guards against slips, not people
-    print_on_a4_landscape(sheet)
+            cells.append((value, wrapped))
+            height = xlsx.row_height([(label, GUIDE_WIDTHS[0]), (value, GUIDE_WIDTHS[1])])
+        sheet.rows.append((row, cells, height))
+    return sheet
 
 
-def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task], fast: bool):  # type: ignore[no-untyped-def]
-    """Fill the progress sheet; give the function that adds the rows left to the core (see
-    `_middle_rows`) to the sheet's XML once openpyxl wrote it, or None when openpyxl wrote all."""
-    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    thin = Side(style="thin", color="A6A6A6")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    grey, yellow = (PatternFill("solid", fgColor=c) for c in (GREY, YELLOW))
-    top = Alignment(vertical="top", wrap_text=True)
-    # One named style per kind of cell, applied in one step: styling each cell attribute by
-    # attribute took 6 of the 8 s of a 10 000-task unit. The names show in Excel's cell styles.
+def _progress_sheet(book: xlsx.Book, site: Site, unit: Unit, tasks: list[Task]) -> xlsx.Sheet:
+    """The sheet the unit fills in: one row per task, then blank rows for second entries."""
+    border, top = "A6A6A6", {"vertical": "top", "wrap": True}
+    # One named style per kind of cell: the names show among Excel's cell styles.
     styles = {
-        "fixed": NamedStyle("Thông tin nhiệm vụ", fill=grey, border=border, alignment=top),
-        "open": NamedStyle(
-            "Đơn vị điền", fill=yellow, border=border, alignment=top, protection=Protection(locked=False)
-        ),
-        "date": NamedStyle(
-            "Đơn vị điền ngày",
-            fill=yellow,
-            border=border,
-            alignment=top,
-            protection=Protection(locked=False),
-            number_format=DATE_FORMAT,
+        "fixed": book.style(xlsx.Style(name="Thông tin nhiệm vụ", fill=GREY, border=border, **top)),
+        "open": book.style(xlsx.Style(name="Đơn vị điền", fill=YELLOW, border=border, locked=False, **top)),
+        "date": book.style(
+            xlsx.Style(
+                name="Đơn vị điền ngày",
+                fill=YELLOW,
+                border=border,
+                locked=False,
+                number_format=DATE_FORMAT,
+                **top,
+            )
         ),
     }
-    for style in styles.values():
-        sheet.parent.add_named_style(style)
     last_col = len(COLUMNS)
     first_edit = next(i for i, c in enumerate(COLUMNS, start=1) if c.editable)
+    letters = {c.key: xlsx.column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    colour = {False: GREY, True: YELLOW}
 
-    # Row 1: which columns are the plan's, which the unit's.
-    _text_cell(sheet, 1, 1, "THÔNG TIN NHIỆM VỤ (không sửa)")
-    _text_cell(sheet, 1, first_edit, "BÁO CÁO TIẾN ĐỘ MỚI (đơn vị điền)")
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=first_edit - 1)
-    sheet.merge_cells(start_row=1, start_column=first_edit, end_row=1, end_column=last_col)
-    for index, column in enumerate(COLUMNS, start=1):
-        group = sheet.cell(row=1, column=index)
-        group.font = Font(bold=True)
-        group.fill = yellow if column.editable else grey
-        group.alignment = Alignment(horizontal="center")
-        head = _text_cell(sheet, HEADER_ROW, index, column.title)
-        head.font = Font(bold=True)
-        head.fill = yellow if column.editable else grey
-        head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        head.border = border
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    # Row 1: which columns are the plan's, which the unit's; row 2: the column titles.
+    group = {e: book.style(xlsx.Style(bold=True, fill=colour[e], horizontal="center")) for e in (False, True)}
+    head = {
+        e: book.style(
+            xlsx.Style(bold=True, fill=colour[e], border=border, horizontal="center", vertical="center", wrap=True)
+        )
+        for e in (False, True)
+    }
+    labels = {1: "THÔNG TIN NHIỆM VỤ (không sửa)", first_edit: "BÁO CÁO TIẾN ĐỘ MỚI (đơn vị điền)"}
+    sheet = xlsx.Sheet(
+        SHEET,
+        [c.width for c in COLUMNS],
+        rows=[
+            (1, [(labels.get(i), group[c.editable]) for i, c in enumerate(COLUMNS, start=1)], None),
+            (HEADER_ROW, [(c.title, head[c.editable]) for c in COLUMNS], 32),
+        ],
+        merged=[
+            f"A1:{xlsx.column_letter(first_edit - 1)}1",
+            f"{xlsx.column_letter(first_edit)}1:{xlsx.column_letter(last_col)}1",
+        ],
+    )
 
     rows: list[dict[str, str | int | None]] = [
         {
@@ -280,38 +248,24 @@ def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task], fast: bool
     newest = tasks[0].plan_year if tasks else site.today.year
     rows += [{"year": newest} for _ in range(EXTRA_ROWS)]
     last_row = FIRST_ROW + len(rows) - 1
-    # The first and last rows are openpyxl's: the first numbers the three styles where openpyxl
-    # would, the last keeps the sheet's dimension; the core writes the others between them.
-    by_core = fast and len(rows) > 2 and all(plain(v) for values in rows[1:-1] for v in values.values())
-    middle: list[tuple[int, list[tuple[str, str | int | None]], float]] = []
+    kinds = {extra: [styles[_style_kind(c, extra)] for c in COLUMNS] for extra in (False, True)}
     for offset, values in enumerate(rows):
-        row = FIRST_ROW + offset
-        extra = offset >= len(tasks)
         texts = [(str(values[c.key]), c.width) for c in COLUMNS if values.get(c.key) is not None]
-        if by_core and 0 < offset < len(rows) - 1:
-            kinds = [(_style_kind(column, extra), values.get(column.key)) for column in COLUMNS]
-            middle.append((row, kinds, row_height(texts)))
-            continue
-        for index, column in enumerate(COLUMNS, start=1):
-            _text_cell(sheet, row, index, values.get(column.key)).style = styles[_style_kind(column, extra)].name
-        sheet.row_dimensions[row].height = row_height(texts)
+        cells = list(zip([values.get(c.key) for c in COLUMNS], kinds[offset >= len(tasks)], strict=True))
+        sheet.rows.append((FIRST_ROW + offset, cells, xlsx.row_height(texts)))
 
-    letters = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
     # The state: a list of the labels (an inline list: short, no hidden sheet to lose).
-    states = DataValidation(
-        type="list",
-        formula1='"' + ",".join(fmt.STATUS_LABELS[k] for k in STATE_CHOICES) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="stop",
-        errorTitle="Trạng thái không hợp lệ",
-        error="Chọn trạng thái trong danh sách, hoặc để trống nếu trạng thái không đổi.",
-        showInputMessage=True,
-        promptTitle="Trạng thái mới",
-        prompt="Chọn trong danh sách; để trống nếu không đổi. Quá hạn được tính tự động.",
+    sheet.validations.append(
+        xlsx.Validation(
+            "list",
+            (f"{letters['status']}{FIRST_ROW}:{letters['status']}{last_row}",),
+            '"' + ",".join(fmt.STATUS_LABELS[k] for k in STATE_CHOICES) + '"',
+            error_title="Trạng thái không hợp lệ",
+            error="Chọn trạng thái trong danh sách, hoặc để trống nếu trạng thái không đổi.",
+            prompt_title="Trạng thái mới",
+            prompt="Chọn trong danh sách; để trống nếu không đổi. Quá hạn được tính tự động.",
+        )
     )
-    states.add(f"{letters['status']}{FIRST_ROW}:{letters['status']}{last_row}")
-    sheet.add_data_validation(states)
     # Dates: from the plan's first day to today. A warning, not a stop: a date typed as text in
     # Vietnamese form (06/02/2024) on a computer set to another language is still read by the import.
     by_year: dict[int, list[int]] = {}
@@ -320,42 +274,33 @@ def _progress_sheet(sheet, site: Site, unit: Unit, tasks: list[Task], fast: bool
     plans = {p.year: p for p in site.plans}
     for year, numbers in sorted(by_year.items()):
         start = earliest_day(plans[year]) if year in plans else date(year, 1, 1)
-        dates = DataValidation(
-            type="date",
-            operator="between",
-            formula1=f"DATE({start.year},{start.month},{start.day})",
-            formula2="TODAY()",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorStyle="warning",
-            errorTitle="Ngày chưa đúng",
-            error=f"Ghi ngày dạng ngày/tháng/năm, từ {fmt.day(start)} đến hôm nay.",
-            showInputMessage=True,
-            promptTitle="Ngày",
-            prompt="Dạng ngày/tháng/năm, ví dụ 06/02/2024.",
+        columns = (letters["date"], letters["completed"])
+        ranges = [f"{column}{first}:{column}{last}" for first, last in _runs(numbers) for column in columns]
+        sheet.validations.append(
+            xlsx.Validation(
+                "date",
+                tuple(ranges),
+                f"DATE({start.year},{start.month},{start.day})",
+                "TODAY()",
+                operator="between",
+                error_style="warning",
+                error_title="Ngày chưa đúng",
+                error=f"Ghi ngày dạng ngày/tháng/năm, từ {fmt.day(start)} đến hôm nay.",
+                prompt_title="Ngày",
+                prompt="Dạng ngày/tháng/năm, ví dụ 06/02/2024.",
+            )
         )
-        for first, last in _runs(numbers):
-            dates.add(f"{letters['date']}{first}:{letters['date']}{last}")
-            dates.add(f"{letters['completed']}{first}:{letters['completed']}{last}")
-        sheet.add_data_validation(dates)
 
-    sheet.freeze_panes = f"{letters['task']}{FIRST_ROW}"  # header rows and the task's id stay in view
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_col)}{last_row}"
-    sheet.row_dimensions[HEADER_ROW].height = 32
+    sheet.freeze = f"{letters['task']}{FIRST_ROW}"  # header rows and the task's id stay in view
+    sheet.auto_filter = f"A{HEADER_ROW}:{xlsx.column_letter(last_col)}{last_row}"
     # Locked cells keep the office's columns as sent; resizing, filtering and sorting stay allowed.
-    sheet.protection.sheet = True
-    sheet.protection.formatColumns = False
-    sheet.protection.formatRows = False
-    sheet.protection.formatCells = False
-    sheet.protection.autoFilter = False
-    sheet.protection.sort = False
-    print_on_a4_landscape(sheet, f"1:{HEADER_ROW}")  # the header rows on every page
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.print_options.horizontalCentered = True
-    sheet.oddHeader.center.text = _header_text(f"Báo cáo tiến độ – {unit.name}")
-    sheet.oddFooter.center.text = "Trang &P/&N"
-    return _middle_rows(sheet, middle, last_row) if middle else None
+    sheet.protected = True
+    sheet.print_title_rows = (1, HEADER_ROW)  # the header rows on every page
+    sheet.margins = (0.4, 0.4, 0.6, 0.6)
+    sheet.centered = True
+    sheet.header = _header_text(f"Báo cáo tiến độ – {unit.name}")
+    sheet.footer = "Trang &P/&N"
+    return sheet
 
 
 def _style_kind(column: Column, extra: bool) -> str:
@@ -365,36 +310,6 @@ def _style_kind(column: Column, extra: bool) -> str:
     if column.editable or (extra and column.key in ("id", "year")):
         return "open"
     return "fixed"
-
-
-def _middle_rows(sheet, rows: list, last_row: int) -> Callable[[bytes], bytes]:  # type: ignore[no-untyped-def]
-    """The function that inserts `rows` (number, (style kind, value) per column, height) before
-    the last row of the sheet's XML, each cell as openpyxl writes it (`xlsx.cell_xml`).
-
-    openpyxl numbers a cell style when it writes the first cell that has it; the first task row
-    has all three, so once the workbook is saved its cells give the numbers (asking again adds
-    nothing). A row's height is written as openpyxl writes the row's dimension.
-    """
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.dimensions import RowDimension
-
-    letters = [get_column_letter(i) for i in range(1, len(COLUMNS) + 1)]
-
-    def insert(xml: bytes) -> bytes:
-        style = {}
-        for index, column in enumerate(COLUMNS, start=1):
-            style.setdefault(_style_kind(column, False), f' s="{sheet.cell(FIRST_ROW, index).style_id}"')
-        out = []
-        for number, cells, height in rows:
-            dimension = RowDimension(sheet, index=number)
-            dimension.height = height
-            out.append(row_start(number, dimension))
-            for letter, (kind, value) in zip(letters, cells, strict=True):
-                out.append(cell_xml(f"{letter}{number}", style[kind], value))
-            out.append("</row>")
-        return insert_before(xml, f'<row r="{last_row}"'.encode("ascii"), "".join(out).encode("ascii"))
-
-    return insert
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:
