@@ -52,27 +52,25 @@ def _line_breaks(value: str) -> str:
 
 def _fold(line: str) -> str:
     """A content line folded under 75 octets (RFC 5545 3.1), as the icalendar library folds it:
-    never inside a character, never right after a backslash or caret that escapes the next one."""
-    if len(line) < 75 and line.isascii():
+    never inside a character, never right after a backslash or caret that escapes the next one.
+
+    Each piece is the longest run of whole characters of at most 74 octets; a piece of two or
+    more characters that ends in a backslash or caret leaves it to the next piece."""
+    data = line.encode("utf-8")
+    if len(data) < 75:
         return line
-    folded: list[str] = []
-    current: list[str] = []
-    count = 0
-    for char in line:
-        size = 1 if char < "\x80" else len(char.encode("utf-8"))
-        if current and count + size >= 75:
-            if len(current) > 1 and current[-1] in "\\^":
-                carried = current.pop()
-                folded.append("".join(current))
-                current, count = [carried], 1
-            else:
-                folded.append("".join(current))
-                current, count = [], 0
-        current.append(char)
-        count += size
-    if current:
-        folded.append("".join(current))
-    return "\r\n ".join(folded)
+    pieces = []
+    start = 0
+    while len(data) - start > 74:
+        end = start + 74
+        while data[end] & 0xC0 == 0x80:  # inside a character: cut before it
+            end -= 1
+        if end - start > 1 and data[end - 1] in b"\\^":
+            end -= 1
+        pieces.append(data[start:end].decode("utf-8"))
+        start = end
+    pieces.append(data[start:].decode("utf-8"))
+    return "\r\n ".join(pieces)
 
 
 def description_lines(site: Site, task: Task, url: str | None) -> list[str]:
