@@ -173,17 +173,20 @@ def guide_lines(site: Site, unit: Unit, tasks: list[Task]) -> list[tuple[str, st
 
 
 def _guide_sheet(book: xlsx.Book, site: Site, unit: Unit, tasks: list[Task]) -> xlsx.Sheet:
-    title, fact, heading = (xlsx.Style(bold=True, size=size, vertical="top") for size in (13, 11, 12))
-    styles = {"title": title, "fact": replace(fact, wrap=True), "heading": replace(heading, wrap=True)}
-    wrapped = book.style(xlsx.Style(vertical="top", wrap=True))
+    top = xlsx.Style(vertical="top", wrap=True)
+    styles = {  # the title on one line; the other labels' and every value's text wrapped
+        "title": xlsx.Style(bold=True, size=13, vertical="top"),
+        "fact": replace(top, bold=True),
+        "heading": replace(top, bold=True, size=12),
+    }
     sheet = xlsx.Sheet(GUIDE_SHEET, list(GUIDE_WIDTHS), protected=True)  # no password: it guards against slips
     row = 0
     for kind, label, value in guide_lines(site, unit, tasks):
         row += 2 if kind in ("heading",) or (kind == "fact" and row == 1) else 1  # a blank line before groups
-        cells = [(label, book.style(styles.get(kind, xlsx.Style(vertical="top", wrap=True))))]
+        cells = [(label, book.style(styles.get(kind, top)))]
         height = None
         if value is not None:
-            cells.append((value, wrapped))
+            cells.append((value, book.style(top)))
             height = xlsx.row_height([(label, GUIDE_WIDTHS[0]), (value, GUIDE_WIDTHS[1])])
         sheet.rows.append((row, cells, height))
     return sheet
