@@ -1,8 +1,8 @@
 """Byte-identical Office files: the same content gives the same .xlsx/.docx on every build.
 
-openpyxl and python-docx stamp each zip entry, and openpyxl the document's "modified" date,
-with the current time; rewriting the archive with the build time (pinned by
-SOURCE_DATE_EPOCH) removes the difference.
+python-docx stamps each zip entry with the current time; rewriting the archive with the build
+time (pinned by SOURCE_DATE_EPOCH) removes the difference. The workbooks (`xlsx.Book`) are
+written with `write_zip` and `deflate` directly, dated from the start.
 
 The archive is written here, not by `zipfile`: an entry that is not edited keeps the
 compressed bytes it already has (only its date changes), so a rewrite costs a copy, not a
