@@ -9,6 +9,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,3 +122,25 @@ def page_html(site: Path, path: str) -> str:
 def page_text(site: Path, path: str) -> str:
     """What a reader sees in a built page's main content (see article_text)."""
     return article_text(page_html(site, path))
+
+
+# --- LibreOffice ---------------------------------------------------------------------------------
+
+
+def soffice() -> str:
+    """LibreOffice's command: required (CI installs Debian's libreoffice-calc, see .ci/run)."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        pytest.fail("LibreOffice is missing: apt-get install -y --no-install-recommends libreoffice-calc")
+    return found
+
+
+def libreoffice_convert(source: Path, kind: str, out: Path, profile: Path) -> Path:
+    """`source` opened and saved as `kind` by LibreOffice without a screen, into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", kind,
+         "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return out / f"{source.stem}.{kind}"

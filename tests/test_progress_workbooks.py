@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import ROOT, TODAY, copy_project, data_file, mkdocs_build, page_text
+from helpers import ROOT, TODAY, copy_project, data_file, libreoffice_convert, mkdocs_build, page_text
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from parsite.outputs.progress_workbook import workbook_bytes
@@ -225,24 +225,6 @@ def test_filled_workbook_imports_once_and_shows_on_the_unit_page(tmp_path: Path)
 # --- LibreOffice round trip ----------------------------------------------------------------------
 
 
-def soffice() -> str:
-    """LibreOffice's command: required (CI installs Debian's libreoffice-calc, see .ci/run)."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if not found:
-        pytest.fail("LibreOffice is missing: apt-get install -y --no-install-recommends libreoffice-calc")
-    return found
-
-
-def convert(source: Path, kind: str, out: Path, profile: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", kind,
-         "--outdir", str(out), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    return out / f"{source.stem}.{kind}"
-
-
 def messy_rows(first_blank: int) -> dict[object, dict[str, object]]:
     """What a unit types: real dates and dates as text, line breaks, blank rows left between,
     a row of its own under the tasks (`first_blank`: the first blank row there)."""
@@ -277,8 +259,8 @@ def test_libreoffice_round_trip_imports_the_same_entries(tmp_path: Path) -> None
     filled.parent.mkdir()
     fill(blank, filled, rows)
     profile = tmp_path / "lo-profile"
-    ods = convert(filled, "ods", tmp_path / "ods", profile)
-    back = convert(ods, "xlsx", tmp_path / "back", profile)
+    ods = libreoffice_convert(filled, "ods", tmp_path / "ods", profile)
+    back = libreoffice_convert(ods, "xlsx", tmp_path / "back", profile)
     with zipfile.ZipFile(back) as saved:  # written by LibreOffice, not a copy of the file sent
         assert "LibreOffice" in saved.read("docProps/app.xml").decode()
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .zipfix import deflate, write_zip
@@ -162,15 +162,16 @@ def _number(value: float) -> str:
 
 
 def _cell(ref: str, style: int, value: Any) -> str:
+    """One `<c>` element; nothing for an empty, unstyled cell."""
     s = f' s="{style}"' if style else ""
+    if value is None or value == "":  # an empty text is an empty cell, as Excel keeps it
+        return f'<c r="{ref}"{s}/>' if style else ""
     kind = type(value)
-    if kind is str and value:
+    if kind is str:
         if len(value) > MAX_TEXT:  # Excel refuses the file otherwise; the site shows the whole text
             value = value[: MAX_TEXT - 1] + "…"
         space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
         return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
-    if value is None or value == "":  # an empty text is an empty cell, as Excel keeps it
-        return f'<c r="{ref}"{s}/>'
     if kind is bool:
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if kind is date:
@@ -188,8 +189,7 @@ def _rows(sheet: Sheet) -> str:
         height_attributes = f' ht="{_number(height)}" customHeight="1"' if height is not None else ""
         out.append(f'<row r="{number}"{height_attributes}>')
         for letter, (value, style) in zip(letters, cells, strict=False):  # a row may end early
-            if style or (value is not None and value != ""):
-                out.append(_cell(f"{letter}{number}", style, value))
+            out.append(_cell(f"{letter}{number}", style, value))
         out.append("</row>")
     return "".join(out)
 
@@ -233,8 +233,6 @@ def _content_types(sheets: int) -> bytes:
 
 
 def _core(creator: str, title: str, when: datetime) -> bytes:
-    from datetime import UTC
-
     stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     dates = "".join(f'<dcterms:{d} xsi:type="dcterms:W3CDTF">{stamp}</dcterms:{d}>' for d in ("created", "modified"))
     return (
