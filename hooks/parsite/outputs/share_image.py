@@ -81,7 +81,28 @@ def _clean(text: str) -> str:
 
 
 def _width(text: str, font: FreeTypeFont) -> float:
-    return font.getlength(text)
+    """What `font.getlength(text)` gives, from each letter's advance measured once per font.
+
+    The basic layout places letters one after the other with no shaping; it kerns only with a
+    TrueType `kern` table, which the bundled fonts do not have (their kerning is in GPOS, for
+    HarfBuzz). So a line is as wide as the sum of its letters' advances (tests/test_share.py
+    checks this), and fitting a title measures each letter once instead of every candidate line
+    letter by letter: FreeType loads a glyph for every letter of every string it measures.
+    """
+    advances = _advances(font)
+    try:
+        return sum(advances[char] for char in text)
+    except KeyError:
+        for char in text:
+            if char not in advances:
+                advances[char] = font.getlength(char)
+        return sum(advances[char] for char in text)
+
+
+@functools.cache
+def _advances(font: FreeTypeFont) -> dict[str, float]:
+    """Letter → advance in `font` (filled by `_width`)."""
+    return {}
 
 
 def _fit(text: str, font: FreeTypeFont, width: float) -> str:
@@ -161,7 +182,7 @@ def _bars(draw: ImageDraw, bars: tuple[Bar, ...], top: int, bottom: int) -> None
         draw.rectangle((x, filled, x + bar_width, base), fill=INDIGO)
         # Points against the maximum ("7,58/11"): the light track is what was lost.
         label = fmt.points(bar.value, bar.maximum)
-        font = value_font if value_font.getlength(label) <= slot - 8 else _font(22, bold=True)
+        font = value_font if _width(label, value_font) <= slot - 8 else _font(22, bold=True)
         draw.text((centre, base - height - 10), _fit(label, font, slot - 8), font=font, fill=INK, anchor="ms")
 
 
