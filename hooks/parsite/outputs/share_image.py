@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import struct
+import threading
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -230,18 +231,32 @@ def _canvas(agency: str, footer: str) -> Image:
     return image
 
 
+@functools.lru_cache(maxsize=1)
+def _sheet(agency: str, footer: str) -> tuple[Image, threading.Lock]:
+    """The image each card of a site is drawn on, kept from card to card (with the lock that
+    keeps two threads from drawing on it at once).
+
+    A new 1200 × 630 image per card is 3 MB the system hands back zeroed each time (about 700
+    page faults): freed at the end of the card, the memory went back to the system and the next
+    card took it again. Painting the canvas over the same sheet costs a copy and no fault.
+    """
+    return _canvas(agency, footer).copy(), threading.Lock()
+
+
 def render(card: Card) -> bytes:
     """The share image of `card`, as PNG bytes (about 12 KB)."""
     from PIL import Image, ImageDraw
 
-    image = _canvas(card.agency, card.footer).copy()
-    draw = ImageDraw.Draw(image)
-    if card.bars:
-        _title(draw, card.title, BAND + 34, BAND + 34 + 2 * 54, (44, 38))
-        _bars(draw, card.bars, BAND + 34 + 2 * 54 + 20, FOOTER_TOP - 24)
-    else:
-        _title(draw, card.title, BAND + 48, FOOTER_TOP - 28, (68, 60, 52, 44))
-    small = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
+    image, lock = _sheet(card.agency, card.footer)
+    with lock:
+        image.paste(_canvas(card.agency, card.footer))
+        draw = ImageDraw.Draw(image)
+        if card.bars:
+            _title(draw, card.title, BAND + 34, BAND + 34 + 2 * 54, (44, 38))
+            _bars(draw, card.bars, BAND + 34 + 2 * 54 + 20, FOOTER_TOP - 24)
+        else:
+            _title(draw, card.title, BAND + 48, FOOTER_TOP - 28, (68, 60, 52, 44))
+        small = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
     return png(small.tobytes(), _channels())
 
 
