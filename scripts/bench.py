@@ -27,6 +27,15 @@ The last line printed is one JSON object; at the larger size:
   on a shared machine wall times depend on it, CPU times much less.
 
 Figures are printed, never asserted: these machines are noisy.
+
+    python scripts/bench.py --instructions   # 1,000 tasks (--base N), about 15 minutes here
+
+counts instead of timing: one cold build of each side under valgrind's cachegrind (no cache
+simulation), in one process (PARSITE_WORKERS=1) and with a fixed hash seed, both at once. The
+count of instructions a build executes does not depend on the machine's load or on the other
+side's luck, so it is the same on any machine with the same Python and libraries; it leaves out
+what the kernel does for the build (page faults, reading and writing files), which the CPU
+times include. Last line: tasks, build_instructions, baseline_instructions, instructions_ratio.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import resource
 import shutil
 import socket
@@ -174,6 +184,47 @@ def compare_builds(project: Path, baseline: str, runs: int) -> dict[str, float]:
     return figures
 
 
+INSTRUCTIONS = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+def count_instructions(project: Path, baseline: str) -> dict[str, int]:
+    """Instructions of one cold build of each side (ours with an empty cache), run side by side."""
+    env = {**ENV, "PARSITE_WORKERS": "1", "PYTHONHASHSEED": "0"}
+    valgrind = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    sides = {"build": ("mkdocs.yml", project / "cache-count"), "baseline": (baseline, None)}
+    running = {}
+    for side, (config, cache) in sides.items():
+        command = [*valgrind, sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", f"out-count-{side}"]
+        side_env = {**env, "PARSITE_CACHE": str(cache) if cache else "off"}
+        running[side] = subprocess.Popen(
+            command, cwd=project, env=side_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+    counts = {}
+    for side, process in running.items():
+        _, stderr = process.communicate()
+        found = INSTRUCTIONS.search(stderr)
+        if process.returncode != 0 or found is None:
+            sys.exit(f"valgrind ({side}) failed:\n{stderr[-3000:]}")
+        counts[f"{side}_instructions"] = int(found.group(1).replace(",", ""))
+    return counts
+
+
+def instructions_main(tasks: int) -> int:
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions cần valgrind (apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as tmp:
+        project = project_with(tasks, Path(tmp) / f"p{tasks}")
+        baseline = baseline_project(project).relative_to(project).as_posix()
+        counts = count_instructions(project, baseline)
+    ratio = round(counts["build_instructions"] / counts["baseline_instructions"], 3)
+    print(
+        f"{tasks} nhiệm vụ, cold build, one process: ours {counts['build_instructions']:,} instructions, "
+        f"MkDocs alone {counts['baseline_instructions']:,}: {ratio:.3f}×"
+    )
+    print(json.dumps({"tasks": tasks, **counts, "instructions_ratio": ratio}))
+    return 0
+
+
 def index_size(site: Path) -> int:
     return (site / "search" / "search_index.json").stat().st_size
 
@@ -242,7 +293,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="100 → 1,000 tasks (default 1,000 → 10,000)")
     parser.add_argument("--runs", type=int, default=3, help="builds of each kind per measurement (median)")
     parser.add_argument("--base", type=int, help="tasks at 1× (overrides the mode)")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions under valgrind instead (1,000 tasks)"
+    )
     args = parser.parse_args(argv)
+    if args.instructions:
+        return instructions_main(args.base or 1000)
     small = args.base or (100 if args.quick else 1000)
     figures: dict[str, object] = {"cores": os.cpu_count(), "load_before": load_average()}
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import ROOT
 from parsite.site import load_site
 
@@ -46,3 +48,20 @@ def test_bench_prints_its_figures_as_json() -> None:
     for key in [*keys, "peak_rss_mb"]:
         assert figures[key] is not None and figures[key] > 0, key
     assert figures["tasks"] == 100
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is installed by .ci/run")
+def test_bench_counts_the_instructions_of_both_builds() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--instructions", "--base", "3"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["tasks"] == 3
+    # A build of a few pages runs billions of instructions; far fewer means the count is not a build's.
+    assert figures["build_instructions"] > 10**9 and figures["baseline_instructions"] > 10**9
+    assert figures["instructions_ratio"] == round(figures["build_instructions"] / figures["baseline_instructions"], 3)
+    assert "3 nhiệm vụ, cold build, one process: ours " in result.stdout
