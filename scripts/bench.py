@@ -176,6 +176,12 @@ def compare_builds(project: Path, baseline: str, runs: int) -> dict[str, float]:
                 warm[side].append(build(project, baseline, f"out-base-warm-{i}"))
     figures: dict[str, float] = {}
     for label, measured in (("cold", cold), ("warm", warm)):
+        pairs = zip(measured["ours"], measured["mkdocs"], strict=True)
+        print(  # each pair, so a reader sees how far one run's ratio moves on this machine
+            f"    {label}, each pair (ours / MkDocs alone, CPU): "
+            + ", ".join(f"{ours[1]:.2f} / {alone[1]:.2f} s ({ours[1] / alone[1]:.2f})" for ours, alone in pairs),
+            flush=True,
+        )
         for side, name in (("ours", "build"), ("mkdocs", "baseline")):
             figures[f"{label}_{name}_s"] = round(_median([wall for wall, _ in measured[side]]), 3)
             figures[f"{label}_{name}_cpu_s"] = round(_median([cpu for _, cpu in measured[side]]), 3)

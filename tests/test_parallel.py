@@ -159,7 +159,8 @@ def test_stream_can_be_cancelled(workers: str) -> None:
 
 def test_an_invalid_worker_count_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARSITE_WORKERS", "hai")
-    with pytest.raises(parallel.WorkerError, match="PARSITE_WORKERS phải là số nguyên dương, không phải 'hai'"):
+    expected = "PARSITE_WORKERS phải là số nguyên dương hoặc 'auto', không phải 'hai'"
+    with pytest.raises(parallel.WorkerError, match=expected):
         parallel.workers()
 
 
@@ -180,9 +181,13 @@ def test_a_second_process_only_on_an_idle_core(cores: int, load: float, expected
     assert parallel.idle_cores(cores, load) == expected
 
 
-def test_the_setting_wins_over_the_load(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PARSITE_WORKERS", "2")
+def test_one_process_unless_the_setting_asks_for_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PARSITE_WORKERS", raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert parallel.workers() == 1  # even on an idle machine: a second process costs CPU time
+    monkeypatch.setenv("PARSITE_WORKERS", "auto")
+    assert parallel.workers() == len(os.sched_getaffinity(0))  # one per idle core
     monkeypatch.setattr(os, "getloadavg", lambda: (50.0, 50.0, 50.0))
-    assert parallel.workers() == 2
-    monkeypatch.delenv("PARSITE_WORKERS")
     assert parallel.workers() == 1
+    monkeypatch.setenv("PARSITE_WORKERS", "2")
+    assert parallel.workers() == 2  # a number wins over the load
