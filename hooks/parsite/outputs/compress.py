@@ -83,7 +83,7 @@ def _compress(path: Path, cache: BuildCache | None = None) -> tuple[int, int, in
 
 
 def precompress(site_dir: Path, cache: BuildCache | None = None) -> Compressed:
-    """Write `.gz` and `.br` beside every text file of `site_dir` (both cores, largest first).
+    """Write `.gz` and `.br` beside every text file of `site_dir` (shared out over the workers, largest first).
 
     With a `cache`, a file compressed by an earlier build (same bytes) gets its copies from it.
     """
