@@ -263,7 +263,7 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
     printed on A4 landscape one page wide with the header on every page."""
     book = xlsx.Book(creator="parsite")
     header = book.style(xlsx.Style(bold=True, wrap=True, vertical="top"))
-    # (wrapped, a date) → style: a style costs a lookup per cell, so only where it shows
+    # (wrapped, a date) → the data cells' style: wrapped text at the top, dates as 25/12/2024
     styles = {
         (wrap, dated): book.style(
             xlsx.Style(wrap=wrap, vertical="top" if wrap else None, number_format=DATE_FORMAT if dated else None)

@@ -122,7 +122,7 @@ def guide_lines(site: Site, unit: Unit, tasks: list[Task]) -> list[tuple[str, st
     plans = "; ".join(p.short_title for p in reversed(site.plans) if p.year in years)
     editable = [c for c in COLUMNS if c.editable]
     fixed = [c for c in COLUMNS if not c.editable]
-    letter = {c.key: chr(ord("A") + i) for i, c in enumerate(COLUMNS)}
+    letter = {c.key: xlsx.column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
     return [
         ("title", "BẢNG BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ CẢI THIỆN CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", None),
         ("fact", "Cơ quan", site.agency.name),
@@ -182,7 +182,7 @@ def _guide_sheet(book: xlsx.Book, site: Site, unit: Unit, tasks: list[Task]) -> 
     sheet = xlsx.Sheet(GUIDE_SHEET, list(GUIDE_WIDTHS), protected=True)  # no password: it guards against slips
     row = 0
     for kind, label, value in guide_lines(site, unit, tasks):
-        row += 2 if kind in ("heading",) or (kind == "fact" and row == 1) else 1  # a blank line before groups
+        row += 2 if kind == "heading" or (kind == "fact" and row == 1) else 1  # a blank line before groups
         cells = [(label, book.style(styles.get(kind, top)))]
         height = None
         if value is not None:

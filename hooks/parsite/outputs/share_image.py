@@ -90,20 +90,24 @@ def _width(text: str, font: FreeTypeFont) -> float:
     checks this), and fitting a title measures each letter once instead of every candidate line
     letter by letter: FreeType loads a glyph for every letter of every string it measures.
     """
-    advances = _advances(font)
-    try:
-        return sum(advances[char] for char in text)
-    except KeyError:
-        for char in text:
-            if char not in advances:
-                advances[char] = font.getlength(char)
-        return sum(advances[char] for char in text)
+    return sum(map(_advances(font).__getitem__, text))
+
+
+class _Advances(dict[str, float]):
+    """Letter → its advance in one font, measured the first time it is asked for."""
+
+    def __init__(self, font: FreeTypeFont) -> None:
+        super().__init__()
+        self.font = font
+
+    def __missing__(self, char: str) -> float:
+        self[char] = advance = self.font.getlength(char)
+        return advance
 
 
 @functools.cache
-def _advances(font: FreeTypeFont) -> dict[str, float]:
-    """Letter → advance in `font` (filled by `_width`)."""
-    return {}
+def _advances(font: FreeTypeFont) -> _Advances:
+    return _Advances(font)
 
 
 def _fit(text: str, font: FreeTypeFont, width: float) -> str:

@@ -377,6 +377,8 @@ def _worksheet(sheet: Sheet, selected: bool) -> bytes:
 
 # --- styles --------------------------------------------------------------------------------------
 
+_GRAY125 = '<fill><patternFill patternType="gray125"/></fill>'  # the second fill, which Excel expects
+
 
 def _font(style: Style) -> str:
     bold = "<b/>" if style.bold else ""
@@ -453,6 +455,3 @@ def _stylesheet(styles: list[Style]) -> bytes:
         + f'<cellStyles count="{len(named)}">{cell_styles}</cellStyles>'
         + "</styleSheet>"
     ).encode("utf-8")
-
-
-_GRAY125 = '<fill><patternFill patternType="gray125"/></fill>'
