@@ -1,20 +1,25 @@
 """Logo and favicon from the data: the agency's emblem (`agency.emblem` in data/agency.yml,
 a PNG or SVG file under data/) or, without one, a neutral mark drawn from the initials of the
-agency's short name. Never Material's book icon."""
+agency's short name. Never Material's book icon.
+
+The emblem comes from outside and is published on the site's origin: a PNG must be one (its
+signature) and is published as is; an SVG is a program (opened at its own address it runs its
+scripts on the site's origin), so it is parsed, judged element by element against an allowlist
+and published rebuilt from what passed, never as the bytes given (svg_clean). check_emblem and
+emblem() call the same clean_svg, so what was checked is what is published.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..data_in.load import Source
 from ..problems import Problem
 from . import render
+from .svg_clean import clean_svg, refusal
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# An SVG opened on its own runs its scripts on the site's address: refuse anything active.
-_ACTIVE_SVG = re.compile(rb"<script|<foreignObject|javascript:|\son[a-z]+\s*=|<iframe|<embed|<object", re.I)
 MAX_BYTES = 512 * 1024  # a logo, not a photograph: it is on every page
 
 
@@ -27,7 +32,7 @@ class Emblem:
 
 
 def check_emblem(agency: Source, data_dir: Path) -> list[Problem]:
-    """Problems with the emblem named in agency.yml: missing, outside data/, not a PNG/SVG file."""
+    """Problems with the emblem named in agency.yml: missing, outside data/, not a PNG or a static SVG."""
     if not isinstance(agency.data, dict) or not isinstance(agency.data.get("agency"), dict):
         return []
     name = agency.data["agency"].get("emblem")
@@ -45,11 +50,10 @@ def check_emblem(agency: Source, data_dir: Path) -> list[Problem]:
     if path.suffix.lower() == ".png" and not content.startswith(PNG_SIGNATURE):
         return [agency.problem(key, f"tệp data/{name} không phải ảnh PNG")]
     if path.suffix.lower() == ".svg":
-        if b"<svg" not in content[:4096]:
-            return [agency.problem(key, f"tệp data/{name} không phải ảnh SVG")]
-        if _ACTIVE_SVG.search(content):
-            message = f"tệp data/{name} chứa mã chạy được (script, on...=); hãy dùng ảnh SVG tĩnh hoặc PNG"
-            return [agency.problem(key, message)]
+        _, findings = clean_svg(content)
+        if findings:
+            # One problem for the file: the report keeps one message per place (agency.emblem).
+            return [agency.problem(key, refusal(name, findings))]
     return []
 
 
@@ -62,10 +66,17 @@ def initials(short_name: str) -> str:
 
 
 def emblem(agency_emblem: str | None, short_name: str, data_dir: Path) -> Emblem:
-    """The emblem file for the site: the agency's own (checked by check_emblem), else a generated mark."""
+    """The emblem file for the site: the agency's own (checked by check_emblem; an SVG rebuilt
+    by clean_svg), else a generated mark."""
     if agency_emblem:
         source = data_dir / agency_emblem
-        return Emblem(f"assets/bieu-trung{source.suffix.lower()}", source.read_bytes())
+        content = source.read_bytes()
+        if source.suffix.lower() == ".svg":
+            cleaned, findings = clean_svg(content)
+            if cleaned is None:  # check_emblem refused it already; never publish the original
+                raise ValueError(refusal(agency_emblem, findings))
+            content = cleaned
+        return Emblem(f"assets/bieu-trung{source.suffix.lower()}", content)
     letters = initials(short_name)
     size = {1: 34, 2: 28, 3: 21, 4: 16}[len(letters)]
     svg = render.environment().get_template("emblem.svg.j2").render(initials=letters, size=size)
