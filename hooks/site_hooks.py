@@ -39,6 +39,7 @@ from parsite.data_in.model import Site
 from parsite.fmt import html, slugify
 from parsite.outputs.changes import Changes, Previous, compare, find_previous
 from parsite.outputs.compress import precompress
+from parsite.outputs.csp import unlisted_scripts
 from parsite.outputs.emblem import Emblem, emblem
 from parsite.outputs.exports import downloads, write_downloads
 from parsite.outputs.feeds import page_feeds
@@ -274,6 +275,13 @@ def on_post_build(config: MkDocsConfig) -> None:
     search = config.plugins.get("material/search") or config.plugins.get("search")
     languages = (search.config.get("lang") if search else None) or [config.theme.get("language", "en")]
     removed = remove_unused(site_dir, languages)
+    unlisted = unlisted_scripts(site_dir)
+    if unlisted:
+        raise PluginError(
+            "Trang có đoạn mã (script) nội tuyến mà chính sách bảo mật nội dung không cho chạy;"
+            " nếu là thay đổi có chủ ý, thêm mã băm vào SCRIPT_HASHES (hooks/parsite/outputs/csp.py)"
+            " và vào cấu hình máy chủ (docs/maintainers/server/):\n" + "\n".join(unlisted[:10])
+        )
     packed = precompress(site_dir, _cache)
     log.info(
         "Đã bỏ %d tệp không dùng; nén sẵn %d tệp: %d byte → %d byte (gzip), %d byte (brotli)",
