@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -25,10 +26,25 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _read(path: Path, display: str, schema_name: str) -> tuple[Source, list[Problem]]:
+def _not_a_data_file(path: Path, data_root: Path) -> str | None:
+    """Why `path` must not be read, or None. A data file is a regular file inside data/: a link
+    that leaves it could make the build read (and its messages quote) any file on the machine,
+    and a device or a pipe never ends."""
+    real = path.resolve()
+    if not real.is_relative_to(data_root):
+        return "là liên kết tới một tệp ngoài thư mục data/: không đọc; hãy chép tệp vào data/"
+    if not stat.S_ISREG(real.stat().st_mode):
+        return "không phải tệp thường (thư mục, thiết bị hay ống dẫn): không đọc"
+    return None
+
+
+def _read(path: Path, display: str, schema_name: str, data_root: Path) -> tuple[Source, list[Problem]]:
     """Load one file and check it against its schema; the problems found, in file order."""
-    if not path.is_file():
+    if not path.exists():
         return Source(display, None), [Problem(display, 0, 0, "", "thiếu tệp dữ liệu này")]
+    refused = _not_a_data_file(path, data_root)
+    if refused:
+        return Source(display, None), [Problem(display, 0, 0, "", refused)]
     source, found = load_file(path, display)
     if not found:
         found = schema.check(source, schema_name)
@@ -42,6 +58,7 @@ def load_site(data_dir: Path, root: Path | None = None, today: date | None = Non
     defaults to today in Vietnam (SITE_TODAY pins it).
     """
     root = root or data_dir.parent
+    data_root = data_dir.resolve()
     problems: list[Problem] = []
     ok: set[str] = set()
 
@@ -55,7 +72,7 @@ def load_site(data_dir: Path, root: Path | None = None, today: date | None = Non
     for folder in plan_folders:
         wanted += [(folder / "plan.yml", "plan"), (folder / "tasks.yml", "tasks")]
     read = parallel.balanced_map(
-        lambda item: _read(item[0], _display(item[0], root), item[1]),
+        lambda item: _read(item[0], _display(item[0], root), item[1], data_root),
         wanted,
         weight=lambda item: item[0].stat().st_size if item[0].is_file() else 0,
     )
@@ -76,7 +93,10 @@ def load_site(data_dir: Path, root: Path | None = None, today: date | None = Non
     plans = [(sources[folder / "plan.yml"], sources[folder / "tasks.yml"]) for folder in plan_folders]
     # Nothing the editor wrote is silently ignored: a YAML file the site does not read is an error.
     for path in sorted(data_dir.rglob("*")):
-        if path.suffix in (".yml", ".yaml") and path not in sources:
+        if path.is_symlink() and path not in sources and not path.resolve().is_relative_to(data_root):
+            # Read by nothing yet, but the build's cache key hashes every file under data/.
+            problems.append(Problem(_display(path, root), 0, 0, "", _not_a_data_file(path, data_root) or ""))
+        elif path.suffix in (".yml", ".yaml") and path not in sources:
             problems.append(
                 Problem(
                     _display(path, root),
