@@ -287,7 +287,7 @@ class RemoteTarget:
         self.ssh = ["ssh", "-o", "BatchMode=yes", *shlex.split(ssh_options)]
 
     def _run(self, script: str) -> str:
-        result = subprocess.run([*self.ssh, self.host, script], capture_output=True, text=True, check=False)
+        result = subprocess.run([*self.ssh, "--", self.host, script], capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise DeployError(f"lệnh trên máy đích thất bại (mã {result.returncode}): {result.stderr.strip()}")
         return result.stdout
@@ -299,7 +299,7 @@ class RemoteTarget:
     def lock(self, wait: int, log: Log) -> Iterator[Callable[[], bool]]:
         script = HOLD_LOCK.format(path=self._in(), lock=LOCK, wait=wait, owner=shlex.quote(owner_line() + " (qua SSH)"))
         holder = subprocess.Popen(
-            [*self.ssh, self.host, script],
+            [*self.ssh, "--", self.host, script],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -348,7 +348,7 @@ class RemoteTarget:
         link = [f"--link-dest={self.path}/releases/{live}/"] if live else []  # unchanged files: hard links
         # not shell-quoted: rsync >= 3.2.4 passes remote paths to the server as they are
         destination = f"{self.host}:{self.path}/releases/{partial}/"
-        command = ["rsync", "-a", "-e", shlex.join(self.ssh), *link, f"{site}/", destination]
+        command = ["rsync", "-a", "-e", shlex.join(self.ssh), *link, "--", f"{site}/", destination]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise DeployError(f"rsync thất bại (mã {result.returncode}): {result.stderr.strip()}")
@@ -435,7 +435,29 @@ class Redactor:
         return text
 
 
+# A target is handed to ssh, rsync and the file system: one that begins with "-" would be read as
+# an option ("-oProxyCommand=…"), and a control character can end a command line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def check_target(target: str) -> None:
+    """Refuse a DEPLOY_TARGET that a command could read as an option or that holds control characters."""
+    match = REMOTE.match(target)
+    pieces = [match["host"], match["host"].rpartition("@")[2], match["path"]] if match else [target]
+    if _CONTROL.search(target):
+        raise ConfigError(
+            "DEPLOY_TARGET có ký tự điều khiển; không triển khai gì / DEPLOY_TARGET holds a control character"
+        )
+    if any(piece.startswith("-") for piece in pieces):
+        raise ConfigError(
+            "DEPLOY_TARGET không được bắt đầu bằng dấu '-' (lệnh ssh hoặc rsync sẽ hiểu là tùy chọn);"
+            " không triển khai gì"
+            " / DEPLOY_TARGET must not begin with '-'"
+        )
+
+
 def make_target(target: str, env: dict[str, str]) -> Target:
+    check_target(target)
     match = REMOTE.match(target)
     if match:
         return RemoteTarget(match["host"], match["path"], env.get("DEPLOY_SSH", ""))

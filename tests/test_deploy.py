@@ -370,6 +370,57 @@ def test_local_errors_are_printed_without_the_targets_path(tmp_path: Path) -> No
     assert result.returncode == 1 and "<DEPLOY_TARGET>" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "-oProxyCommand=touch${IFS}/tmp/pwned@cong-thong-tin.example:/srv/cchc",
+        "trienkhai@-oProxyCommand=x:/srv/cchc",
+        "-rf",
+        "  -rf",
+        "/srv/cchc\nrm -rf /",
+        "trienkhai@cong-thong-tin.example:/srv/cchc\x1b[2J",
+    ],
+)
+def test_a_target_that_could_be_read_as_an_option_or_holds_control_characters_is_refused(
+    tmp_path: Path, target: str
+) -> None:
+    portal = Portal(tmp_path, "remote")
+    site = fake_site(tmp_path / "a", "bản A")
+    for args in ([str(site)], ["--check"], ["--rollback"]):
+        result = subprocess.run(
+            portal.command(*args),
+            capture_output=True,
+            text=True,
+            env={**portal.env, "DEPLOY_TARGET": target},
+            cwd=tmp_path,
+            check=False,
+        )
+        assert result.returncode == 2, result.stderr
+        assert "không triển khai gì" in result.stderr
+        assert "DEPLOY_TARGET không được bắt đầu bằng dấu '-'" in result.stderr or "ký tự điều khiển" in result.stderr
+    assert portal.remote_calls() == []  # neither ssh nor rsync was started
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "bin", "remote.log"]  # no folder "-rf"
+
+
+def test_ssh_and_rsync_get_the_host_and_paths_after_a_double_dash(tmp_path: Path) -> None:
+    portal = Portal(tmp_path, "remote")
+    argv_log = tmp_path / "argv.log"
+    for tool in ("ssh", "rsync"):  # record each call's arguments, then do what the fake does
+        fake = tmp_path / "bin" / tool
+        fake.rename(fake.with_name(f"{tool}-fake"))
+        record = f'printf "%s\\037" {tool} "$@" >> {argv_log}\nprintf "\\036" >> {argv_log}'
+        fake.write_text(f'#!/usr/bin/env bash\n{record}\nexec "$0-fake" "$@"\n')
+        fake.chmod(0o755)
+    assert portal.run(str(fake_site(tmp_path / "a", "bản A"))).returncode == 0
+    records = argv_log.read_text(encoding="utf-8").split("\x1e")[:-1]
+    calls = [record.split("\x1f")[:-1] for record in records]
+    assert {call[0] for call in calls} == {"ssh", "rsync"}
+    for call in calls:
+        host_at = next(i for i, word in enumerate(call) if HOST in word)
+        positional = call[call.index("--") + 1 :]
+        assert host_at > call.index("--") and not any(word.startswith("-") for word in positional), call
+
+
 # ---------------------------------------------------------------- publish
 
 
