@@ -19,6 +19,7 @@ from ..data_in.model import Site, Unit
 from ..dates import parse_deadline
 from ..fmt import fold
 from .scaffold import TaskDraft
+from .untrusted import MB, Limits, UntrustedFileError, open_archive, refuse_doctypes
 
 # Column → header texts it may have (folded, lowercase).
 HEADERS = {
@@ -58,28 +59,75 @@ def _cell_text(value: object) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+# Far above any real appendix (a few dozen to a few hundred tasks); reading stops there.
+MAX_ROWS = 5000
+MAX_COLUMNS = 60
+# An appendix is a few hundred KB; python-docx holds the whole document in memory.
+LIMITS = Limits(part_bytes=20 * MB, total_bytes=60 * MB)
+
+
 def read_rows(path: Path) -> list[tuple[str, list[str]]]:
-    """(where, cells) of every table row: 'dòng 7' in a sheet, 'bảng 1, dòng 7' in a document."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+    """(where, cells) of every table row: 'dòng 7' in a sheet, 'bảng 1, dòng 7' in a document.
 
-        sheet = load_workbook(path, data_only=True).active
-        return [
-            (f"dòng {i}", [_cell_text(c) for c in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), 1)
-        ]
-    if path.suffix.lower() == ".docx":
-        from docx import Document
+    The file comes from outside: it is checked (untrusted.open_archive) before a library reads it,
+    and every failure is an AppendixError naming it, in one line."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".docx"):
+        raise AppendixError("chỉ đọc được tệp .xlsx hoặc .docx")
+    try:
+        with open_archive(path, "bảng tính .xlsx" if suffix == ".xlsx" else "tệp Word .docx", LIMITS) as archive:
+            refuse_doctypes(archive, path.name)
+        rows = _sheet_rows(path) if suffix == ".xlsx" else _document_rows(path)
+    except UntrustedFileError as exc:
+        raise AppendixError(exc.reason) from None
+    if len(rows) > MAX_ROWS:
+        raise AppendixError(f"có hơn {MAX_ROWS} dòng, quá giới hạn của một phụ lục; không nhập")
+    return rows
 
-        rows = []
-        for t, table in enumerate(Document(str(path)).tables, 1):
-            for i, row in enumerate(table.rows, 1):
-                cells, seen = [], set()
-                for cell in row.cells:  # a merged cell repeats: keep it once
-                    cells.append("" if id(cell._tc) in seen else _cell_text(cell.text))
-                    seen.add(id(cell._tc))
-                rows.append((f"bảng {t}, dòng {i}", cells))
-        return rows
-    raise AppendixError(f"{path}: chỉ đọc được tệp .xlsx hoặc .docx")
+
+def _sheet_rows(path: Path) -> list[tuple[str, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        # read_only streams the sheet; the caps stop it at the first row or column past a limit
+        # (a sheet may declare its last cell at XFD1048576).
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            rows = []
+            sheet = book.active
+            for number, row in enumerate(
+                sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True), 1
+            ):
+                if len(row) > MAX_COLUMNS and row[MAX_COLUMNS] is not None:
+                    raise AppendixError(f"dòng {number} có hơn {MAX_COLUMNS} cột; không nhập")
+                rows.append((f"dòng {number}", [_cell_text(c) for c in row[:MAX_COLUMNS]]))
+            return rows
+        finally:
+            book.close()
+    except AppendixError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file: one line, no traceback
+        raise AppendixError(f"không đọc được bảng tính ({type(exc).__name__}); không nhập") from None
+
+
+def _document_rows(path: Path) -> list[tuple[str, list[str]]]:
+    from docx import Document
+
+    try:
+        document = Document(str(path))
+    except Exception as exc:  # python-docx and lxml raise many kinds on a damaged file
+        raise AppendixError(f"không đọc được tệp Word ({type(exc).__name__}); không nhập") from None
+    rows = []
+    for t, table in enumerate(document.tables, 1):
+        for i, row in enumerate(table.rows, 1):
+            cells, seen = [], set()
+            for cell in row.cells:  # a merged cell repeats: keep it once
+                cells.append("" if id(cell._tc) in seen else _cell_text(cell.text))
+                seen.add(id(cell._tc))
+            rows.append((f"bảng {t}, dòng {i}", cells))
+            if len(rows) > MAX_ROWS:
+                return rows
+    return rows
 
 
 def _header(rows: list[tuple[str, list[str]]]) -> tuple[int, dict[str, int]]:
