@@ -5,10 +5,12 @@ site and through a round trip in LibreOffice."""
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from helpers import ROOT, TODAY, copy_project, data_file, libreoffice_convert, m
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from parsite.outputs.progress_workbook import workbook_bytes
+from parsite.problems import DataError
 from parsite.site import load_site
 from parsite.tools import progress_import
 from parsite.tools.progress_import import import_progress
@@ -65,7 +68,17 @@ def fill(source: Path, target: Path, rows: dict[object, dict[str, object]]) -> N
 
 def test_unit_workbook_holds_the_units_tasks_and_guards_its_columns(built_site: Path) -> None:
     book = load_workbook(built_site / WORKBOOKS / "tien-do-van-phong.xlsx")
-    assert book.sheetnames == ["Hướng dẫn", "Tiến độ"]
+    assert book.sheetnames == ["Hướng dẫn", "Tiến độ", "Mã bảng tính"]
+    # The binding: very hidden (Excel's Unhide does not list it), protected, its code over unit and plans.
+    binding = book["Mã bảng tính"]
+    assert [s.sheet_state for s in book.worksheets] == ["visible", "visible", "veryHidden"]
+    assert binding.protection.sheet
+    canonical = "parsite/tien-do/1\nunit=van-phong\nplans=2024"
+    assert [row[:2] for row in binding.iter_rows(min_row=2, values_only=True)] == [
+        ("Đơn vị", "van-phong"),
+        ("Kế hoạch", "2024"),
+        ("Mã kiểm tra", hashlib.sha256(canonical.encode()).hexdigest()[:16]),
+    ]
     guide = {row[0]: row[1] for row in book["Hướng dẫn"].iter_rows(values_only=True) if row[0]}
     assert guide["Mã đơn vị"] == "van-phong" and guide["Đơn vị"] == UNITS["van-phong"]["name"]
     assert guide["Trạng thái tính đến ngày"] == "31/03/2025"
@@ -189,11 +202,13 @@ def test_filled_workbook_imports_once_and_shows_on_the_unit_page(tmp_path: Path)
     ) in lines
     after = tasks.read_text(encoding="utf-8")
     nv05 = next(t for t in yaml.safe_load(after)["tasks"] if t["id"] == "NV05")
+    digest = hashlib.sha256(filled.read_bytes()).hexdigest()
     assert nv05["progress"][-1] == {
         "date": date(2025, 2, 6),
         "text": "Hội đồng sáng kiến công nhận 01 sáng kiến CCHC.",
         "evidence": "Quyết định số 15/QĐ-HĐSK ngày 06/02/2025",
         "status": "hoan-thanh",
+        "source": {"file": "tien-do-van-phong.xlsx", "sha256": digest, "imported": date(2025, 3, 31)},
     }
     nv04 = next(t for t in yaml.safe_load(after)["tasks"] if t["id"] == "NV04")
     assert nv04["progress"] == next(t for t in TASKS if t["id"] == "NV04")["progress"]
@@ -204,6 +219,10 @@ def test_filled_workbook_imports_once_and_shows_on_the_unit_page(tmp_path: Path)
         '+         text: "Hội đồng sáng kiến công nhận 01 sáng kiến CCHC."',
         '+         evidence: "Quyết định số 15/QĐ-HĐSK ngày 06/02/2025"',
         "+         status: hoan-thanh",
+        "+         source:",
+        '+           file: "tien-do-van-phong.xlsx"',
+        f'+           sha256: "{digest}"',
+        "+           imported: 2025-03-31",
     ]
 
     second = mkdocs_build(project, tmp_path / "site2")
@@ -250,6 +269,11 @@ def led_by(unit: str) -> list[str]:
     return [t["id"] for t in TASKS if t["lead"] == unit]
 
 
+def without_sources(text: str) -> str:
+    """A tasks file without the `source:` of imported entries."""
+    return re.sub(r"\n +source:\n +file: .*\n +sha256: .*\n +imported: .*(?=\n)", "", text)
+
+
 def test_libreoffice_round_trip_imports_the_same_entries(tmp_path: Path) -> None:
     site = load_site(ROOT / "data", ROOT, date.fromisoformat(TODAY))
     blank = tmp_path / "tien-do-van-phong.xlsx"
@@ -271,9 +295,17 @@ def test_libreoffice_round_trip_imports_the_same_entries(tmp_path: Path) -> None
 
     direct, direct_outcome = imported(filled, "direct")
     round_trip, trip_outcome = imported(back, "round-trip")
+    # The binding survives LibreOffice (its very hidden sheet comes back hidden).
     assert not direct_outcome.refused and not trip_outcome.refused, trip_outcome.refused
-    assert len(direct_outcome.added) == len(rows) and round_trip == direct
-    tasks = {t["id"]: t for t in yaml.safe_load(direct)["tasks"]}
+    assert not direct_outcome.notes and not trip_outcome.notes
+    assert len(direct_outcome.added) == len(rows)
+    # The same entries; each names the file it came from, which LibreOffice wrote anew.
+    for text, path in ((direct, filled), (round_trip, back)):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        sources = re.findall(r'file: "(.*)"\n +sha256: "(.*)"\n +imported: (.*)\n', text)
+        assert sources == [("tien-do-van-phong.xlsx", digest, "2025-03-31")] * len(rows)
+    assert without_sources(round_trip) == without_sources(direct)
+    tasks = {t["id"]: t for t in yaml.safe_load(without_sources(direct))["tasks"]}
     assert tasks["NV06"]["progress"][-2:] == [
         {"date": date(2025, 1, 15), "text": "Cập nhật danh mục nhiệm vụ.\nCảnh báo."},
         {"date": date(2025, 3, 28), "text": "Báo cáo quý I."},
@@ -417,7 +449,7 @@ def test_files_that_are_not_workbooks_are_reported_and_the_others_imported(data:
     good = workbook(data, "thanh-tra", tmp_path, {"NV03": {"Ngày": "01/03/2025", "Nội dung đã thực hiện": "Rà soát."}})
     no_unit = tmp_path / "khong-ma.xlsx"
     book = load_workbook(good)
-    del book["Hướng dẫn"]
+    del book["Hướng dẫn"], book["Mã bảng tính"]
     book.save(no_unit)
     text = tmp_path / "ghi-chu.xlsx"
     text.write_text("không phải bảng tính", encoding="utf-8")
@@ -428,12 +460,17 @@ def test_files_that_are_not_workbooks_are_reported_and_the_others_imported(data:
     other.save(no_table)
     outcome = run_import(data, text, no_unit, no_table, good, good)
     assert [e.task.id for e in outcome.added] == ["NV03"]
-    assert outcome.refused[0].startswith("ghi-chu.xlsx: không đọc được tệp Excel (.xlsx)")
-    assert outcome.refused[1] == (
-        "khong-ma.xlsx: không tìm thấy ô 'Mã đơn vị' (trang 'Hướng dẫn'): không biết báo cáo của đơn vị nào; "
-        "hãy dùng bảng tính tải từ trang của đơn vị"
+    assert outcome.refused == []
+    assert outcome.refused_files[0] == (
+        "ghi-chu.xlsx: không đọc được tệp Excel (.xlsx): tệp không có dạng .xlsx (có thể là tệp .xls cũ, "
+        "tệp đặt mật khẩu, tệp .csv hoặc tệp hỏng); hãy mở bằng Excel và lưu lại dạng Sổ làm việc Excel (.xlsx)"
     )
-    assert outcome.refused[2] == (
+    assert outcome.refused_files[2] == (  # judged after every file is read
+        "khong-ma.xlsx: không có trang ẩn 'Mã bảng tính' cho biết bảng tính được lập cho đơn vị nào (không phải "
+        "bảng tính tải từ trang của đơn vị, hoặc trang đó đã bị xóa); không nhập 1 dòng (nếu chắc chắn tệp là báo "
+        "cáo của một đơn vị, nhập riêng tệp đó với --unit MÃ-ĐƠN-VỊ)"
+    )
+    assert outcome.refused_files[1] == (
         "khong-bang.xlsx: không có trang nào có các cột 'Mã nhiệm vụ', 'Ngày', 'Nội dung đã thực hiện'"
     )
     # The same file twice: its row is added once.
@@ -472,3 +509,183 @@ def test_a_state_already_in_force_is_not_written_again(data: Path, tmp_path: Pat
     assert not outcome.refused and [e.status for e in outcome.added] == [None]
     nv01 = next(t for t in load_site(data, data.parent, date.fromisoformat(TODAY)).tasks if t.id == "NV01")
     assert nv01.completed == date(2024, 12, 20) and nv01.progress[-1].status is None
+
+
+# --- a workbook speaks for the unit it was made for, and every entry says which file it came from ---
+
+
+def set_cell(source: Path, target: Path, sheet: str, label: str, value: str) -> Path:
+    """The workbook with the value right of `label` on `sheet` changed, as a clerk would (openpyxl
+    ignores the sheet's protection, as unprotecting it without a password in Excel does)."""
+    book = load_workbook(source)
+    cell = next(row[1] for row in book[sheet].iter_rows(max_col=2) if row[0].value == label)
+    cell.value = value
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    return target
+
+
+def spoofed(data: Path, folder: Path) -> Path:
+    """Văn phòng's workbook claiming to be Thanh tra's: a row on Thanh tra's task NV03 ("Hoàn
+    thành") and one on its own NV05, the "Mã đơn vị" cell changed and the file renamed."""
+    first_extra = 3 + len(led_by("van-phong"))
+    rows = {
+        "NV05": {"Ngày": "05/03/2025", "Nội dung đã thực hiện": "Công nhận 01 sáng kiến."},
+        first_extra: {
+            "Mã nhiệm vụ": "NV03",
+            "Ngày": "05/03/2025",
+            "Nội dung đã thực hiện": "Xong.",
+            "Trạng thái mới": "Hoàn thành",
+        },
+    }
+    filled = workbook(data, "van-phong", folder, rows)
+    return set_cell(filled, folder / "gui" / "tien-do-thanh-tra.xlsx", "Hướng dẫn", "Mã đơn vị", "thanh-tra")
+
+
+def import_script(data: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "import_progress.py"), "--data", str(data), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env(),
+        check=False,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_workbook_changed_to_speak_for_another_unit_is_refused_whole(data: Path, tmp_path: Path) -> None:
+    path = spoofed(data, tmp_path)
+    before = snapshot(data)
+    result = import_script(data, path)
+    assert result.returncode == 1 and snapshot(data) == before
+    assert result.stdout.splitlines() == [
+        "Không có mục tiến độ mới nào được thêm.",
+        "Không nhập 1 tệp:",
+        "  tien-do-thanh-tra.xlsx: ô 'Mã đơn vị' (trang 'Hướng dẫn') ghi 'thanh-tra' (TTr) nhưng bảng tính được "
+        "lập cho VP (van-phong); tên tệp chỉ TTr (thanh-tra) nhưng bảng tính được lập cho VP (van-phong); không "
+        "nhập 2 dòng (nếu chắc chắn tệp là báo cáo của một đơn vị, nhập riêng tệp đó với --unit MÃ-ĐƠN-VỊ)",
+    ]
+    # The cell alone, or the name alone, is enough to refuse it.
+    outcome = run_import(data, path.rename(path.with_name("tien-do-van-phong.xlsx")))
+    assert not outcome.added and outcome.refused_files == [
+        "tien-do-van-phong.xlsx: ô 'Mã đơn vị' (trang 'Hướng dẫn') ghi 'thanh-tra' (TTr) nhưng bảng tính được lập "
+        "cho VP (van-phong); không nhập 2 dòng (nếu chắc chắn tệp là báo cáo của một đơn vị, nhập riêng tệp đó với "
+        "--unit MÃ-ĐƠN-VỊ)"
+    ]
+    (tmp_path / "named").mkdir()
+    renamed = workbook(
+        data, "van-phong", tmp_path / "named", {"NV05": {"Ngày": "05/03/2025", "Nội dung đã thực hiện": "X."}}
+    )
+    outcome = run_import(data, renamed.rename(renamed.with_name("tien-do-phong-khtc (1).xlsx")))
+    assert outcome.refused_files == [
+        "tien-do-phong-khtc (1).xlsx: tên tệp chỉ P. KHTC (phong-khtc) nhưng bảng tính được lập cho VP (van-phong); "
+        "không nhập 1 dòng (nếu chắc chắn tệp là báo cáo của một đơn vị, nhập riêng tệp đó với --unit MÃ-ĐƠN-VỊ)"
+    ]
+    assert snapshot(data) == before
+    # A copy's name around the unit's is no disagreement.
+    copy = shutil.copy(
+        renamed.with_name("tien-do-phong-khtc (1).xlsx"), tmp_path / "Bản sao tien-do-van-phong (2).xlsx"
+    )
+    outcome = run_import(data, Path(copy))
+    assert not outcome.refused_files and [e.task.id for e in outcome.added] == ["NV05"]
+
+
+def test_the_unit_named_by_the_editor_judges_every_row(data: Path, tmp_path: Path) -> None:
+    path = spoofed(data, tmp_path)
+    result = import_script(data, "--unit", "van-phong", path)
+    assert result.returncode == 1, result.stderr  # NV03's row refused
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "Lưu ý: tien-do-thanh-tra.xlsx: ô 'Mã đơn vị' (trang 'Hướng dẫn') ghi 'thanh-tra' (TTr); tên tệp chỉ TTr "
+        "(thanh-tra); nhập như báo cáo của VP (van-phong) theo --unit"
+    )
+    assert lines[1:3] == ["Đã thêm 1 mục tiến độ:", "  VP (van-phong): 1 mục"]
+    row = 3 + len(led_by("van-phong"))
+    assert lines[-2:] == [
+        "Không nhập 1 dòng:",
+        f"  tien-do-thanh-tra.xlsx, trang 'Tiến độ', dòng {row} (NV03): nhiệm vụ NV03 (kế hoạch năm 2024) do TTr "
+        "(thanh-tra) chủ trì, không phải đơn vị của bảng tính, VP (van-phong)",
+    ]
+    tasks = {t["id"]: t for t in yaml.safe_load((data / "plans" / "2024" / "tasks.yml").read_text("utf-8"))["tasks"]}
+    assert tasks["NV05"]["progress"][-1]["source"] == {
+        "file": "tien-do-thanh-tra.xlsx",
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "imported": date(2025, 3, 31),
+    }
+    assert tasks["NV03"]["progress"] == next(t for t in TASKS if t["id"] == "NV03")["progress"]
+
+    # Named as Thanh tra's, the same file may speak for Thanh tra only: its row on Văn phòng's task is refused.
+    again = shutil.copytree(ROOT / "data", tmp_path / "again" / "data")
+    outcome = import_progress(again, [path], again.parent, date.fromisoformat(TODAY), unit="thanh-tra")
+    assert outcome.notes == [
+        "tien-do-thanh-tra.xlsx: bảng tính được lập cho VP (van-phong); nhập như báo cáo của TTr (thanh-tra) "
+        "theo --unit"
+    ]
+    assert [e.task.id for e in outcome.added] == ["NV03"]
+    assert len(outcome.refused) == 1 and "(NV05): nhiệm vụ NV05 (kế hoạch năm 2024) do VP" in outcome.refused[0]
+
+
+def test_unit_must_be_known_and_name_one_file(data: Path, tmp_path: Path) -> None:
+    path = spoofed(data, tmp_path)
+    before = snapshot(data)
+    two = import_script(data, "--unit", "van-phong", path, path)
+    assert two.returncode == 2 and "--unit chỉ dùng với một tệp (đã cho 2 tệp)" in two.stderr
+    unknown = import_script(data, "--unit", "phong-xyz", path)
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith(
+        "import-progress: --unit 'phong-xyz': không có đơn vị này trong data/agency.yml (có: van-phong, thanh-tra,"
+    )
+    assert snapshot(data) == before
+
+
+def test_a_binding_altered_or_missing_refuses_the_workbook(data: Path, tmp_path: Path) -> None:
+    rows = {"NV05": {"Ngày": "05/03/2025", "Nội dung đã thực hiện": "Công nhận 01 sáng kiến."}}
+    filled = workbook(data, "van-phong", tmp_path, rows)
+    altered = "trang ẩn 'Mã bảng tính' đã bị sửa (mã kiểm tra không khớp)"
+    cases = {
+        "code": (set_cell(filled, tmp_path / "code" / filled.name, "Mã bảng tính", "Mã kiểm tra", "0" * 16), altered),
+        "unit": (set_cell(filled, tmp_path / "unit" / filled.name, "Mã bảng tính", "Đơn vị", "thanh-tra"), altered),
+        "plans": (set_cell(filled, tmp_path / "plans" / filled.name, "Mã bảng tính", "Kế hoạch", "2025"), altered),
+    }
+    book = load_workbook(filled)
+    del book["Mã bảng tính"]
+    (tmp_path / "gone").mkdir()
+    book.save(tmp_path / "gone" / filled.name)
+    cases["gone"] = (tmp_path / "gone" / filled.name, "không có trang ẩn 'Mã bảng tính' cho biết bảng tính")
+    before = snapshot(data)
+    for name, (path, message) in cases.items():
+        outcome = run_import(data, path)
+        assert not outcome.added and len(outcome.refused_files) == 1, name
+        assert outcome.refused_files[0].startswith(f"tien-do-van-phong.xlsx: {message}"), outcome.refused_files
+    assert snapshot(data) == before
+    assert [e.task.id for e in run_import(data, filled).added] == ["NV05"]  # the workbook as sent
+
+
+def test_a_file_name_that_cannot_be_recorded_is_refused(data: Path, tmp_path: Path) -> None:
+    filled = workbook(data, "van-phong", tmp_path, {"NV05": {"Ngày": "05/03/2025", "Nội dung đã thực hiện": "X."}})
+    odd = filled.rename(filled.with_name("tien-do-van-phong\x1b[2J.xlsx"))
+    outcome = run_import(data, odd)
+    assert not outcome.added
+    assert outcome.refused_files == [
+        "tien-do-van-phong\\u001b[2J.xlsx: tên tệp có ký tự không in được U+001B; hãy đổi tên tệp rồi nhập lại"
+    ]
+
+
+def test_the_schema_checks_a_source_written_by_hand(data: Path) -> None:
+    tasks = data / "plans" / "2024" / "tasks.yml"
+    text = tasks.read_text(encoding="utf-8")
+    entry = '        text: "Dự thảo Kế hoạch CCHC năm 2025, lấy ý kiến các phòng, đơn vị."\n'
+    good = (
+        '          file: "tien-do-van-phong.xlsx"\n          sha256: "'
+        + "a" * 64
+        + '"\n          imported: 2025-01-06\n'
+    )
+    tasks.write_text(text.replace(entry, entry + "        source:\n" + good, 1), encoding="utf-8")
+    load_site(data, data.parent, date.fromisoformat(TODAY))  # valid
+    tasks.write_text(text.replace(entry, entry + "        source:\n" + good.replace("a" * 64, "xyz"), 1), "utf-8")
+    with pytest.raises(DataError) as error:
+        load_site(data, data.parent, date.fromisoformat(TODAY))
+    assert "progress[0].source.sha256" in str(error.value), str(error.value)

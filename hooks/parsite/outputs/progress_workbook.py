@@ -5,7 +5,15 @@ the unit fills in what it did, and `scripts/import-progress` (parsite.tools.prog
 the answers back into tasks.yml. One row per task the unit leads, newest plan first: the
 task's facts as they stand today (read-only, grey), then the columns of a new progress entry
 (yellow, unlocked), with a drop-down list for the state and date validation. A first sheet
-explains it in Vietnamese and carries the unit's id, which the import reads back.
+explains it in Vietnamese and shows the unit's id.
+
+A last sheet, very hidden (Excel's Unhide does not list it) and protected, binds the workbook to
+its unit: the unit's id, the plans' years and a check code (`binding_code`: SHA-256 of a canonical
+text of the two, cut to 16 hex digits). The import refuses a workbook whose binding is missing or
+does not match its code, or disagrees with the visible "Mã đơn vị" cell or with the file name
+(tien-do-UNIT.xlsx), unless the editor names the unit. It guards against a slip or a copied file,
+not against a forger: the code has no secret, so whoever reads this module can compute it.
+openpyxl and LibreOffice keep the sheet when they save (LibreOffice as hidden).
 
 The column headers are the contract with the import: it finds columns by these titles
 (with or without diacritics), wherever a spreadsheet program moved them.
@@ -13,6 +21,8 @@ The column headers are the contract with the import: it finds columns by these t
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
@@ -27,6 +37,9 @@ GUIDE_SHEET = "Hướng dẫn"
 SHEET = "Tiến độ"
 UNIT_LABEL = "Mã đơn vị"  # the import finds the unit's id in the cell right of this label
 EXTRA_ROWS = 5  # blank rows for a second entry on a task: id and year typed, not locked
+BINDING_SHEET = "Mã bảng tính"  # very hidden: which unit and plans the workbook was made for
+# The binding sheet's labels, each with its value in the cell to its right.
+BINDING_UNIT, BINDING_PLANS, BINDING_CODE = "Đơn vị", "Kế hoạch", "Mã kiểm tra"
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,18 @@ def workbook_tasks(site: Site, unit: Unit) -> list[Task]:
     return [t for plan in reversed(site.plans) for t in plan.tasks if t.lead.id == unit.id]
 
 
+def binding_code(unit_id: str, plan_years: Iterable[int]) -> str:
+    """Mã kiểm tra: the check code of a workbook made for `unit_id` and the plans of `plan_years`
+    (SHA-256 of a canonical text, its first 16 hex digits)."""
+    canonical = f"parsite/tien-do/1\nunit={unit_id}\nplans={plan_text(plan_years)}"
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def plan_text(plan_years: Iterable[int]) -> str:
+    """The plans' years as the binding sheet writes them: "2024,2025"."""
+    return ",".join(str(year) for year in sorted(set(plan_years)))
+
+
 def earliest_day(plan: Plan) -> date:
     """The first day an entry of the plan may carry: the plan year's first day, or the signing
     day when the plan was signed before its year began."""
@@ -108,7 +133,11 @@ def workbook_bytes(site: Site, unit: Unit) -> bytes:
     """The unit's workbook, the same bytes for the same data and day."""
     book = xlsx.Book(creator=site.agency.short, title=f"Báo cáo tiến độ – {unit.name}"[:250])
     tasks = workbook_tasks(site, unit)
-    book.sheets += [_guide_sheet(book, site, unit, tasks), _progress_sheet(book, site, unit, tasks)]
+    book.sheets += [
+        _guide_sheet(book, site, unit, tasks),
+        _progress_sheet(book, site, unit, tasks),
+        _binding_sheet(book, unit, tasks),
+    ]
     # Stamped with today's first moment: the content depends on the day (the states shown),
     # not on the time of the build, so every build of the same data on a day gives the same file.
     return book.to_bytes(datetime.combine(site.today, time(), clock.VIETNAM))
@@ -189,6 +218,25 @@ def _guide_sheet(book: xlsx.Book, site: Site, unit: Unit, tasks: list[Task]) -> 
             cells.append((value, book.style(top)))
             height = xlsx.row_height([(label, GUIDE_WIDTHS[0]), (value, GUIDE_WIDTHS[1])])
         sheet.rows.append((row, cells, height))
+    return sheet
+
+
+def _binding_sheet(book: xlsx.Book, unit: Unit, tasks: list[Task]) -> xlsx.Sheet:
+    """Which unit and plans the workbook was made for, with their check code (very hidden)."""
+    years = [t.plan_year for t in tasks]
+    text = book.style(xlsx.Style(vertical="top"))
+    note = (
+        "Trang này cho biết bảng tính được lập cho đơn vị nào; lệnh nhập báo cáo đọc trang này. Không sửa, không xóa."
+    )
+    lines = [
+        (note, None),
+        (BINDING_UNIT, unit.id),
+        (BINDING_PLANS, plan_text(years)),
+        (BINDING_CODE, binding_code(unit.id, years)),
+    ]
+    sheet = xlsx.Sheet(BINDING_SHEET, [14.0, 24.0], protected=True, state="veryHidden")
+    for number, (label, value) in enumerate(lines, start=1):
+        sheet.rows.append((number, [(label, text)] + ([(value, text)] if value else []), None))
     return sheet
 
 

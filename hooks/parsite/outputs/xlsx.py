@@ -7,8 +7,8 @@ same content (the zip entries and the document's dates carry the day given, not 
 
 Only what the site uses is written: text (inline strings), numbers, dates and booleans; fonts,
 fills, thin borders, alignment, cell protection and number formats, in named cell styles when
-asked; frozen panes, filters, merged cells, data validation, sheet protection and print
-settings. openpyxl, which used to write them, is several times slower (its import alone cost
+asked; frozen panes, filters, merged cells, data validation, sheet protection, hidden sheets and
+print settings. openpyxl, which used to write them, is several times slower (its import alone cost
 more than all the rows); it still reads workbooks for the editors' imports, and the tests read
 these with it and with LibreOffice.
 """
@@ -94,6 +94,9 @@ class Sheet:
     centered: bool = False  # horizontally on the printed page
     header: str = ""  # printed at the top centre of each page ("&" starts a code there)
     footer: str = ""
+    # "hidden" (the spreadsheet's Unhide lists it) or "veryHidden" (Excel lists it nowhere);
+    # the first sheet, the one a workbook opens on, must stay visible.
+    state: str = "visible"
 
 
 class Book:
@@ -256,8 +259,11 @@ def _absolute(cells: str) -> str:
 
 
 def _workbook(sheets: list[Sheet]) -> bytes:
+    if sheets and sheets[0].state != "visible":
+        raise ValueError(f"trang đầu của bảng tính phải hiện: {sheets[0].title!r}")
     listed = "".join(
-        f'<sheet name="{escape(s.title)}" sheetId="{n}" r:id="rId{n}"/>' for n, s in enumerate(sheets, start=1)
+        f'<sheet name="{escape(s.title)}" sheetId="{n}"{_state(s.state)} r:id="rId{n}"/>'
+        for n, s in enumerate(sheets, start=1)
     )
     names = []
     for index, sheet in enumerate(sheets):
@@ -278,6 +284,12 @@ def _workbook(sheets: list[Sheet]) -> bytes:
         f'<bookViews><workbookView activeTab="0"/></bookViews><sheets>{listed}</sheets>{defined}'
         '<calcPr calcId="191029" fullCalcOnLoad="1"/></workbook>'
     ).encode()
+
+
+def _state(state: str) -> str:
+    if state not in ("visible", "hidden", "veryHidden"):
+        raise ValueError(f"trạng thái trang không hợp lệ: {state!r}")
+    return "" if state == "visible" else f' state="{state}"'
 
 
 def _workbook_rels(sheets: int) -> bytes:

@@ -1,11 +1,21 @@
 """`scripts/import-progress`: the units' filled progress workbooks back into tasks.yml.
 
-Each workbook (parsite.outputs.progress_workbook) belongs to one unit, named on its guide sheet. Every
-filled row becomes a dated progress entry of the task it names, in the form editors write by
-hand (`- date:`, `text`, `evidence`, `note`, `status` when the state changes; `completed:` on
-the task for a completion day before the entry's day), or is refused with its file, sheet and
-row number and the reason. A row already imported (same task, day and text) is reported and
-left alone, so importing a file twice changes nothing.
+Each workbook (parsite.outputs.progress_workbook) is made for one unit, and says so on a very
+hidden sheet with a check code (its binding). A workbook is refused whole, with its file and what
+disagrees, when the binding is missing or does not match its code, or when the visible
+"Mã đơn vị" cell or the file name (tien-do-UNIT.xlsx) names another unit: a workbook speaks only
+for the unit it was made for. An editor who knows better names the unit (`unit=`, the script's
+`--unit`, for one file at a time): the workbook is then read as that unit's, and what disagreed
+is reported as a note.
+
+Every filled row becomes a dated progress entry of the task it names, in the form editors write
+by hand (`- date:`, `text`, `evidence`, `note`, `status` when the state changes; `completed:` on
+the task for a completion day before the entry's day), with a `source:` saying which file
+(its name and SHA-256) and on which day it was imported, for whoever reviews the data change;
+or is refused with its file, sheet and row number and the reason. A row about a task the unit
+does not lead is refused. A row already imported (same task, day and text) is reported and left
+alone, so importing a file twice changes nothing. The file itself is read within limits
+(parsite.tools.progress_cells).
 
 The tasks files are edited line by line, like status_migration: new entries go into the
 task's `progress:` list in date order, and every other line, comment and layout stays as it
@@ -17,6 +27,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +38,8 @@ from .. import fmt
 from ..data_in import progress
 from ..data_in.load import _CONTROL
 from ..data_in.model import Site, Task, Unit
-from ..outputs.progress_workbook import earliest_day
+from ..fmt import fold
+from ..outputs.progress_workbook import BINDING_SHEET, GUIDE_SHEET, UNIT_LABEL, earliest_day
 from ..problems import DataError, shorten
 from ..site import load_site
 from .progress_cells import Row, Workbook, WorkbookError, blank, cell_date, cell_state, cell_text, read_workbook
@@ -36,6 +48,20 @@ from .yamlout import quote
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_TEXT = 5000  # the schema's limit for progress text, evidence and note
+MAX_FILE_NAME = 255  # the schema's limit for source.file
+
+
+class UsageError(Exception):
+    """The import was asked for something it cannot do (an unknown unit, `unit` with several files)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an entry came from: the workbook's file name and SHA-256, and the day of the import."""
+
+    file: str
+    sha256: str
+    imported: date
 
 
 @dataclass(frozen=True)
@@ -50,6 +76,7 @@ class NewEntry:
     note: str | None
     status: str | None
     completed: date | None  # a completion day before `date`: written as the task's `completed:`
+    source: Source
 
 
 @dataclass
@@ -57,7 +84,9 @@ class Outcome:
     """What an import did: entries added (per unit), rows refused or already there."""
 
     added: list[NewEntry] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)  # "where: why"
+    refused_files: list[str] = field(default_factory=list)  # "file: why", nothing of it imported
+    refused: list[str] = field(default_factory=list)  # "where: why", a row
+    notes: list[str] = field(default_factory=list)  # a workbook read as the unit named, and what disagreed
     duplicates: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # the data set did not validate: nothing written
     written: list[Path] = field(default_factory=list)
@@ -138,7 +167,7 @@ def _day(value: object, title: str, plan_start: date, today: date, reasons: list
     return day
 
 
-def check_row(row: Row, unit: Unit, index: _Index, today: date) -> tuple[NewEntry | None, list[str]]:
+def check_row(row: Row, unit: Unit, index: _Index, today: date, source: Source) -> tuple[NewEntry | None, list[str]]:
     """The entry a row makes, or the reasons it is refused (every one found)."""
     reasons: list[str] = []
     task = index.find(row, reasons)
@@ -187,24 +216,83 @@ def check_row(row: Row, unit: Unit, index: _Index, today: date) -> tuple[NewEntr
         )
     if reasons or task is None or day is None or text is None:
         return None, reasons
-    return NewEntry(row, task, day, text, evidence, note, status, completed), []
+    return NewEntry(row, task, day, text, evidence, note, status, completed, source), []
 
 
-def plan_import(site: Site, books: list[Workbook], today: date, outcome: Outcome) -> list[NewEntry]:
-    """The entries to add from every workbook; refusals and duplicates go into `outcome`."""
+# --- whose workbook -------------------------------------------------------------------------
+
+
+def _named_unit(file: str, units: dict[str, Unit]) -> Unit | None:
+    """The unit a file name names as the office names the workbooks (tien-do-UNIT.xlsx), if any;
+    what a copy adds around it ("Bản sao tien-do-van-phong (1).xlsx", "-quy-1") is allowed."""
+    name = fold(file).lower()
+    found = [
+        u for u in units.values() if re.search(rf"(?<![a-z0-9])tien[-_ ]do[-_ ]{re.escape(u.id)}(?![a-z0-9])", name)
+    ]
+    return max(found, key=lambda u: len(u.id)) if found else None
+
+
+def _unit_text(unit_id: str, units: dict[str, Unit]) -> str:
+    known = units.get(unit_id)
+    return f"'{shorten(unit_id)}' " + (f"({known.short})" if known else "(không có trong data/agency.yml)")
+
+
+def whose(book: Workbook, units: dict[str, Unit], named: Unit | None = None) -> tuple[Unit | None, list[str]]:
+    """The unit a workbook is read as (`named`, or the one its binding names), and what
+    disagrees: a missing or altered binding, or a "Mã đơn vị" cell or file name naming another."""
+    facts: list[str] = []
+    bound = None
+    binding = book.binding
+    if binding is None:
+        facts.append(
+            f"không có trang ẩn '{BINDING_SHEET}' cho biết bảng tính được lập cho đơn vị nào (không phải bảng tính "
+            "tải từ trang của đơn vị, hoặc trang đó đã bị xóa)"
+        )
+    elif not binding.intact:
+        facts.append(f"trang ẩn '{BINDING_SHEET}' đã bị sửa (mã kiểm tra không khớp)")
+    elif binding.unit_id not in units:
+        facts.append(f"bảng tính được lập cho đơn vị {_unit_text(binding.unit_id or '', units)}")
+    else:
+        bound = units[binding.unit_id]
+    unit = named or bound
+    if unit is None:
+        return None, facts
+    if named is not None and bound is not None and bound.id != named.id:
+        facts.append(f"bảng tính được lập cho {bound.short} ({bound.id})")
+    against = "" if named else f" nhưng bảng tính được lập cho {unit.short} ({unit.id})"
+    if book.unit_id is not None and book.unit_id != unit.id:
+        facts.append(f"ô '{UNIT_LABEL}' (trang '{GUIDE_SHEET}') ghi {_unit_text(book.unit_id, units)}{against}")
+    in_name = _named_unit(book.file, units)
+    if in_name is not None and in_name.id != unit.id:
+        facts.append(f"tên tệp chỉ {in_name.short} ({in_name.id}){against}")
+    return unit, facts
+
+
+def plan_import(
+    site: Site, books: list[Workbook], today: date, outcome: Outcome, unit: str | None = None
+) -> list[NewEntry]:
+    """The entries to add from every workbook, each read as the unit it was made for, or as
+    `unit` when the editor names one; refusals, notes and duplicates go into `outcome`."""
     index = _Index(site)
     units = {u.id: u for u in site.agency.units}
+    named = units[unit] if unit is not None else None
     entries: list[NewEntry] = []
     for book in books:
-        unit = units.get(book.unit_id)
-        if unit is None:
-            outcome.refused.append(
-                f"{book.file}: mã đơn vị '{shorten(book.unit_id)}' không có trong data/agency.yml; "
-                f"không nhập {len(book.rows)} dòng"
+        book_unit, facts = whose(book, units, named)
+        if named is None and (book_unit is None or facts):
+            outcome.refused_files.append(
+                f"{book.file}: {'; '.join(facts)}; không nhập {len(book.rows)} dòng (nếu chắc chắn tệp là báo cáo "
+                "của một đơn vị, nhập riêng tệp đó với --unit MÃ-ĐƠN-VỊ)"
             )
             continue
+        assert book_unit is not None
+        if facts:
+            outcome.notes.append(
+                f"{book.file}: {'; '.join(facts)}; nhập như báo cáo của {book_unit.short} ({book_unit.id}) theo --unit"
+            )
+        source = Source(book.file, book.sha256, today)
         for row in book.rows:
-            entry, reasons = check_row(row, unit, index, today)
+            entry, reasons = check_row(row, book_unit, index, today, source)
             if entry is None:
                 outcome.refused.append(f"{row.where}: {'; '.join(reasons)}")
                 continue
@@ -229,6 +317,13 @@ def _entry_lines(entry: NewEntry, dash: int, newline: str) -> list[str]:
         lines.append(f"{pad}note: {quote(entry.note)}")
     if entry.status:
         lines.append(f"{pad}status: {entry.status}")
+    source = entry.source
+    lines += [
+        f"{pad}source:",
+        f"{pad}  file: {quote(source.file)}",
+        f"{pad}  sha256: {quote(source.sha256)}",
+        f"{pad}  imported: {source.imported.isoformat()}",
+    ]
     return [line + newline for line in lines]
 
 
@@ -329,18 +424,49 @@ def flow_progress(text: str, entries: list[NewEntry]) -> set[str]:
     return found
 
 
-def import_progress(data_dir: Path, files: list[Path], root: Path, today: date) -> Outcome:
+def _file_name(path: Path) -> str:
+    """The file's name as recorded in `source.file` (NFC, without its folder); WorkbookError for
+    a name that cannot be recorded."""
+    name = unicodedata.normalize("NFC", path.name)
+    bad = _CONTROL.search(name) or re.search(r"[\t\n]", name)
+    if bad:
+        raise WorkbookError(f"tên tệp có ký tự không in được U+{ord(bad[0]):04X}; hãy đổi tên tệp rồi nhập lại")
+    if len(name) > MAX_FILE_NAME:
+        raise WorkbookError(f"tên tệp dài {len(name)} ký tự, quá giới hạn {MAX_FILE_NAME}; hãy đổi tên tệp")
+    return name
+
+
+def _shown(path: Path) -> str:
+    """A file's name fit for a message: what cannot be printed escaped, cut short."""
+    name = "".join(f"\\u{ord(c):04x}" if _CONTROL.match(c) or c in "\t\n" else c for c in path.name)
+    return shorten(name, 80)
+
+
+def import_progress(data_dir: Path, files: list[Path], root: Path, today: date, unit: str | None = None) -> Outcome:
     """Read `files`, add their entries to the tasks files under `data_dir` if the whole data set
-    still validates with them; what was done, refused or already there is in the outcome."""
+    still validates with them; what was done, refused or already there is in the outcome.
+    `unit`: the one file is read as that unit's, whatever its binding says (UsageError for an
+    unknown unit or several files)."""
     outcome = Outcome()
     site = load_site(data_dir, root, today)
+    if unit is not None:
+        known = [u.id for u in site.agency.units]
+        if unit not in known:
+            raise UsageError(
+                f"--unit '{shorten(unit)}': không có đơn vị này trong data/agency.yml (có: {', '.join(known)})"
+            )
+        if len(files) != 1:
+            raise UsageError(
+                f"--unit chỉ dùng với một tệp (đã cho {len(files)} tệp): nhập riêng tệp cần chỉ định đơn vị, "
+                "các tệp khác nhập như thường"
+            )
     books = []
     for path in files:
         try:
-            books.append(read_workbook(path))
+            books.append(read_workbook(path, _file_name(path)))
         except WorkbookError as exc:
-            outcome.refused.append(f"{path.name}: {exc}")
-    entries = plan_import(site, books, today, outcome)
+            outcome.refused_files.append(f"{_shown(path)}: {exc}")
+    entries = plan_import(site, books, today, outcome, unit)
     by_file: dict[Path, list[NewEntry]] = {}
     for entry in entries:
         by_file.setdefault(data_dir / "plans" / str(entry.task.plan_year) / "tasks.yml", []).append(entry)
