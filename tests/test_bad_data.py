@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import GOLDEN
-from parsite.problems import DataError
+from helpers import GOLDEN, ROOT
+from parsite.outputs.guide import render_guide
+from parsite.problems import CODES, DataError
 from parsite.site import load_site
 
 HERE = Path(__file__).resolve().parent / "bad_data"
@@ -56,3 +58,36 @@ def test_bad_data_gives_expected_errors(case: dict, tmp_path: Path, regen: bool)
     # Every problem names the file it is in, so an editor knows where to look.
     for problem in caught.value.problems:
         assert problem.file.startswith("data/")
+
+
+def test_the_guide_names_each_error_by_the_code_the_check_gives() -> None:
+    """Each row of the guide's table of common errors (code, words of the message) matches what
+    the bad-data corpus's expected output says with those words."""
+    guide = render_guide((ROOT / "docs" / "huong-dan.md").read_text(encoding="utf-8"), load_site(BASE))
+    table = guide.split("## Các lỗi thường gặp", 1)[1]
+    rows = re.findall(r"^\| `([a-z-]+)` \| `([^`]+)` \|", table, re.M)
+    assert len(rows) > 20
+    outputs = sorted((HERE / "expected").glob("*.txt"))
+    expected = [line for path in outputs for line in path.read_text("utf-8").splitlines()]
+    for code, words in rows:
+        assert code in CODES, code
+        said = [line for line in expected if words in line]
+        if said:  # the corpus says these words somewhere: with this code
+            assert all(line.endswith(f"[{code}]") for line in said), (code, words, said[:2])
+    listed = re.findall(r"^\| `([a-z-]+)` \| [^`]", table, re.M)
+    assert set(listed) == set(CODES)
+
+
+def test_every_problem_the_core_makes_names_its_code() -> None:
+    """A problem without a code fails when it is made (Problem.__post_init__); this finds the
+    ones no case of the corpus makes."""
+    import ast
+
+    missing = []
+    for path in sorted((ROOT / "hooks").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name in ("Problem", "problem") and not any(k.arg in ("code", None) for k in node.keywords):
+                    missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert missing == []

@@ -41,10 +41,10 @@ def _not_a_data_file(path: Path, data_root: Path) -> str | None:
 def _read(path: Path, display: str, schema_name: str, data_root: Path) -> tuple[Source, list[Problem]]:
     """Load one file and check it against its schema; the problems found, in file order."""
     if not path.exists():
-        return Source(display, None), [Problem(display, 0, 0, "", "thiếu tệp dữ liệu này")]
+        return Source(display, None), [Problem(display, 0, 0, "", "thiếu tệp dữ liệu này", code="missing-file")]
     refused = _not_a_data_file(path, data_root)
     if refused:
-        return Source(display, None), [Problem(display, 0, 0, "", refused)]
+        return Source(display, None), [Problem(display, 0, 0, "", refused, code="not-a-data-file")]
     source, found = load_file(path, display)
     if not found:
         found = schema.check(source, schema_name)
@@ -88,14 +88,22 @@ def load_site(data_dir: Path, root: Path | None = None, today: date | None = Non
     results = [sources[path] for path in result_paths]
     if not results:
         problems.append(
-            Problem(_display(data_dir / "results", root), 0, 0, "", "chưa có tệp kết quả nào (results/NĂM.yml)")
+            Problem(
+                _display(data_dir / "results", root),
+                0,
+                0,
+                "",
+                "chưa có tệp kết quả nào (results/NĂM.yml)",
+                code="missing-file",
+            )
         )
     plans = [(sources[folder / "plan.yml"], sources[folder / "tasks.yml"]) for folder in plan_folders]
     # Nothing the editor wrote is silently ignored: a YAML file the site does not read is an error.
     for path in sorted(data_dir.rglob("*")):
         if path.is_symlink() and path not in sources and not path.resolve().is_relative_to(data_root):
             # Read by nothing yet, but the build's cache key hashes every file under data/.
-            problems.append(Problem(_display(path, root), 0, 0, "", _not_a_data_file(path, data_root) or ""))
+            refused = _not_a_data_file(path, data_root) or ""
+            problems.append(Problem(_display(path, root), 0, 0, "", refused, code="not-a-data-file"))
         elif path.suffix in (".yml", ".yaml") and path not in sources:
             problems.append(
                 Problem(
@@ -104,6 +112,7 @@ def load_site(data_dir: Path, root: Path | None = None, today: date | None = Non
                     0,
                     "",
                     "tệp này không được trang sử dụng (tên hoặc vị trí không đúng quy ước)",
+                    code="unused-file",
                 )
             )
 

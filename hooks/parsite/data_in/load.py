@@ -78,10 +78,10 @@ class Source:
             path = path[:-1]
         return self.positions.get((), (1, 1))
 
-    def problem(self, path: KeyPath, message: str, *, key: bool = False) -> Problem:
-        """A problem located at `path` in this file."""
+    def problem(self, path: KeyPath, message: str, *, code: str, key: bool = False) -> Problem:
+        """A problem located at `path` in this file; `code` is one of parsite.problems.CODES."""
         line, column = self.position(path, key=key)
-        return Problem(self.path, line, column, format_key_path(path), message)
+        return Problem(self.path, line, column, format_key_path(path), message, code=code)
 
 
 def _control_message(text: str, match: re.Match[str]) -> str:
@@ -122,7 +122,8 @@ class _Builder:
             f"không dùng thẻ kiểu YAML ('{shorten(tag)}'): dữ liệu chỉ gồm chữ, số, true/false và null; "
             "nếu đây là chữ, hãy đặt cả giá trị trong dấu nháy"
         )
-        self.problems.append(Problem(self.source.path, mark.line + 1, mark.column + 1, format_key_path(path), message))
+        where = (self.source.path, mark.line + 1, mark.column + 1, format_key_path(path))
+        self.problems.append(Problem(*where, message, code="yaml-feature"))
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         if id(node) in self.seen:
@@ -131,7 +132,9 @@ class _Builder:
                 self.alias_reported = True
                 # The composed node keeps only the anchor's position: point at the enclosing value.
                 self.problems.append(
-                    self.source.problem(path, "không dùng neo và bí danh YAML (& và *): hãy viết đầy đủ giá trị")
+                    self.source.problem(
+                        path, "không dùng neo và bí danh YAML (& và *): hãy viết đầy đủ giá trị", code="yaml-feature"
+                    )
                 )
             return None
         mark = node.start_mark
@@ -141,7 +144,11 @@ class _Builder:
             if not self.depth_reported:  # one message per file, at the first place too deep
                 self.depth_reported = True
                 self.problems.append(
-                    self.source.problem(path, f"dữ liệu lồng nhau quá sâu (quá {MAX_DEPTH} cấp): kiểm tra lại thụt lề")
+                    self.source.problem(
+                        path,
+                        f"dữ liệu lồng nhau quá sâu (quá {MAX_DEPTH} cấp): kiểm tra lại thụt lề",
+                        code="yaml-feature",
+                    )
                 )
             return None
         tag = self._tag(node)
@@ -161,7 +168,9 @@ class _Builder:
             value = unicodedata.normalize("NFC", value)
             control = _CONTROL.search(value) if self.may_control else None
             if control:
-                self.problems.append(self.source.problem(path, _control_message(value, control)))
+                self.problems.append(
+                    self.source.problem(path, _control_message(value, control), code="control-character")
+                )
         return value
 
     def _typed(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
@@ -171,7 +180,9 @@ class _Builder:
         self.source.typed[path] = typed
         if node.tag in _NUMBER_TAGS and not math.isfinite(value):
             self.problems.append(
-                self.source.problem(path, f"'{typed}' không phải là số: ghi số, hoặc null nếu chưa có số liệu")
+                self.source.problem(
+                    path, f"'{typed}' không phải là số: ghi số, hoặc null nếu chưa có số liệu", code="not-a-number"
+                )
             )
         elif node.tag in _NUMBER_TAGS and _ODD_NUMBER.search(typed):
             self.problems.append(
@@ -179,6 +190,7 @@ class _Builder:
                     path,
                     f"YAML đọc {typed} thành số {value}, khác với chữ đã viết: nếu đây là chữ (số văn bản, mã, giờ), "
                     f'hãy đặt trong dấu nháy: "{typed}"; nếu là số, hãy viết không có số 0 ở đầu, dấu : hoặc _',
+                    code="not-a-number",
                 )
             )
         return value
@@ -189,7 +201,8 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 line = key_node.start_mark.line + 1
-                self.problems.append(self.source.problem(path, f"dòng {line}: khóa phải là một chữ hoặc số đơn giản"))
+                message = f"dòng {line}: khóa phải là một chữ hoặc số đơn giản"
+                self.problems.append(self.source.problem(path, message, code="yaml-feature"))
                 continue
             key = unicodedata.normalize("NFC", str(key_node.value))
             key_path = (*path, key)
@@ -202,12 +215,19 @@ class _Builder:
             control = _CONTROL.search(key) if self.may_control else None
             if control:
                 self.problems.append(
-                    self.source.problem(key_path, "tên khóa " + _control_message(key, control), key=True)
+                    self.source.problem(
+                        key_path, "tên khóa " + _control_message(key, control), code="control-character", key=True
+                    )
                 )
                 continue
             if key == "<<":
                 self.problems.append(
-                    self.source.problem(key_path, "không dùng khóa gộp YAML (<<): hãy viết đầy đủ các khóa", key=True)
+                    self.source.problem(
+                        key_path,
+                        "không dùng khóa gộp YAML (<<): hãy viết đầy đủ các khóa",
+                        code="yaml-feature",
+                        key=True,
+                    )
                 )
                 continue
             if key in result:
@@ -219,6 +239,7 @@ class _Builder:
                         format_key_path(key_path),
                         f"khóa '{shorten(key)}' bị lặp (đã có ở dòng {first_line[key]}); "
                         "mỗi khóa chỉ được viết một lần",
+                        code="duplicate",
                     )
                 )
                 continue
@@ -233,7 +254,8 @@ def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Problem(display, line, column, "", "tệp không phải mã UTF-8; hãy lưu lại tệp với bảng mã UTF-8")]
+        message = "tệp không phải mã UTF-8; hãy lưu lại tệp với bảng mã UTF-8"
+        return None, [Problem(display, line, column, "", message, code="encoding")]
     return text.removeprefix("\ufeff"), []
 
 
@@ -320,14 +342,14 @@ def _syntax_problem(exc: yaml.YAMLError, display: str, text: str) -> Problem:
             if re.fullmatch(pattern, context):
                 message += f" ({words.format(start.line + 1)})"
                 break
-    return Problem(display, line, column, "", message)
+    return Problem(display, line, column, "", message, code="yaml-syntax")
 
 
 def load_text(text: str, display: str) -> tuple[Source, list[Problem]]:
     """Parse YAML text; return the source and the problems found while reading it."""
     source = Source(display, None)
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
-        return source, [Problem(display, 1, 1, "", "tệp rỗng: không có dữ liệu")]
+        return source, [Problem(display, 1, 1, "", "tệp rỗng: không có dữ liệu", code="empty-file")]
     try:
         node = yaml.compose(text, Loader=Loader)
     except yaml.YAMLError as exc:
@@ -346,7 +368,7 @@ def load_file(path: Path, display: str) -> tuple[Source, list[Problem]]:
     size = path.stat().st_size
     if size > MAX_BYTES:
         message = f"tệp quá lớn ({size / 1024 / 1024:.0f} MB, tối đa {MAX_BYTES // 1024 // 1024} MB): không đọc"
-        return Source(display, None), [Problem(display, 0, 0, "", message)]
+        return Source(display, None), [Problem(display, 0, 0, "", message, code="file-too-large")]
     text, problems = _decode(path.read_bytes(), display)
     if text is None:
         return Source(display, None), problems

@@ -130,6 +130,7 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
                 source.problem(
                     (*path, key),
                     f"khóa '{shorten(key)}' không được hỗ trợ{hint}; các khóa hợp lệ: {', '.join(allowed)}",
+                    code="unknown-key",
                     key=True,
                 )
             )
@@ -137,10 +138,11 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
     if kind == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
         # Each missing key is its own problem (path ends with the key; position is the mapping's).
-        return [source.problem((*path, k), f"thiếu khóa bắt buộc '{k}'") for k in missing]
+        return [source.problem((*path, k), f"thiếu khóa bắt buộc '{k}'", code="required") for k in missing]
     if kind == "propertyNames":
         key = error.instance
-        return [source.problem((*path, key), custom or f"tên khóa '{shorten(key)}' không hợp lệ", key=True)]
+        message = custom or f"tên khóa '{shorten(key)}' không hợp lệ"
+        return [source.problem((*path, key), message, code="unknown-key", key=True)]
     if kind == "maxLength":
         length, limit = (f"{n:,}".replace(",", ".") for n in (len(error.instance), error.validator_value))
         message = f"dài {length} ký tự, quá giới hạn {limit} ký tự"
@@ -174,7 +176,7 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
         message = f"giá trị {error.instance} không hợp lệ: phải {sign} {error.validator_value}"
     else:
         message = shorten(error.message, 200)
-    return [source.problem(path, message)]
+    return [source.problem(path, message, code="invalid-value")]
 
 
 def check(source: Source, schema_name: str) -> list[Problem]:

@@ -65,7 +65,7 @@ def _unique(
                     "chữ hoa, chữ thường, dấu chấm và gạch ngang (hai mục sẽ có cùng địa chỉ trên trang và cùng mã "
                     "trong lịch); hãy đặt mã khác"
                 )
-            problems.append(source.problem((*list_path, i, "id"), message))
+            problems.append(source.problem((*list_path, i, "id"), message, code="duplicate"))
         else:
             seen[key] = i
     return problems
@@ -90,7 +90,11 @@ def _document_ids(raw: RawData) -> set[str] | None:
 def _check_doc_ref(source: Source, path: tuple, ref: str, doc_ids: set[str] | None) -> list[Problem]:
     if doc_ids is None or ref in doc_ids:
         return []
-    return [source.problem(path, f"văn bản '{ref}' không có trong data/documents.yml (có: {_known(doc_ids)})")]
+    return [
+        source.problem(
+            path, f"văn bản '{ref}' không có trong data/documents.yml (có: {_known(doc_ids)})", code="unknown-reference"
+        )
+    ]
 
 
 def check_documents(raw: RawData) -> list[Problem]:
@@ -103,7 +107,7 @@ def check_documents(raw: RawData) -> list[Problem]:
         try:
             parse_iso(doc["date"])
         except ValueError as exc:
-            problems.append(src.problem(("documents", i, "date"), str(exc)))
+            problems.append(src.problem(("documents", i, "date"), str(exc), code="date"))
     return problems
 
 
@@ -116,10 +120,12 @@ def _check_history(src: Source, path: tuple, events: list[dict], doc_ids: set[st
         try:
             day = parse_iso(event["date"])
         except ValueError as exc:
-            problems.append(src.problem((*where, "date"), str(exc)))
+            problems.append(src.problem((*where, "date"), str(exc), code="date"))
             continue
         if previous is not None and day < previous:
-            problems.append(src.problem((*where, "date"), "các thay đổi phải xếp theo thứ tự ngày, cũ trước mới sau"))
+            problems.append(
+                src.problem((*where, "date"), "các thay đổi phải xếp theo thứ tự ngày, cũ trước mới sau", code="order")
+            )
         previous = day
         problems += _check_doc_ref(src, (*where, "document"), event["document"], doc_ids)
     return problems
@@ -137,6 +143,7 @@ def check_agency(raw: RawData) -> list[Problem]:
                 src.problem(
                     ("units", i, "id"),
                     f"mã đơn vị '{unit['id']}' trùng địa chỉ {RESERVED_UNIT_IDS[unit['id']]}; hãy đặt mã khác",
+                    code="duplicate",
                 )
             )
     doc_ids = _document_ids(raw)
@@ -149,15 +156,20 @@ def check_agency(raw: RawData) -> list[Problem]:
             path = ("units", i, "history", j)
             successor = event.get("successor")
             if event["kind"] == "doi-ten" and not (event.get("name") or event.get("short")):
-                problems.append(src.problem(path, "lần đổi tên phải ghi tên mới (name hoặc short)"))
+                problems.append(
+                    src.problem(path, "lần đổi tên phải ghi tên mới (name hoặc short)", code="unit-history")
+                )
             if event["kind"] in ("sap-nhap", "chuyen-giao") and successor is None:
-                problems.append(src.problem(path, "cần ghi successor: mã đơn vị tiếp nhận nhiệm vụ"))
+                problems.append(
+                    src.problem(path, "cần ghi successor: mã đơn vị tiếp nhận nhiệm vụ", code="unit-history")
+                )
             if successor is not None and (successor not in unit_ids or successor == unit["id"]):
                 others = unit_ids - {unit["id"]}
                 problems.append(
                     src.problem(
                         (*path, "successor"),
                         f"đơn vị tiếp nhận '{successor}' phải là một đơn vị khác trong units (có: {_known(others)})",
+                        code="unit-history",
                     )
                 )
     return problems
@@ -171,7 +183,9 @@ def check_methodology(raw: RawData) -> list[Problem]:
     versions = src.data["versions"]
     years = [v["from_year"] for v in versions]
     if years != sorted(set(years)):
-        problems.append(src.problem(("versions",), "các phiên bản phải xếp theo from_year tăng dần, không trùng năm"))
+        problems.append(
+            src.problem(("versions",), "các phiên bản phải xếp theo from_year tăng dần, không trùng năm", code="order")
+        )
     for i, version in enumerate(versions):
         fields = version["fields"]
         problems += _unique(src, fields, ("versions", i, "fields"), "lĩnh vực")
@@ -181,6 +195,7 @@ def check_methodology(raw: RawData) -> list[Problem]:
                 src.problem(
                     ("versions", i, "total"),
                     f"tổng điểm tối đa các lĩnh vực là {number(total)}, khác tổng điểm {number(dec(version['total']))}",
+                    code="mismatch",
                 )
             )
     return problems
@@ -206,33 +221,50 @@ def check_result(raw: RawData, src: Source, plan_years: set[int]) -> list[Proble
     problems = []
     if _year_of(src) != str(year):
         problems.append(
-            src.problem(("year",), f"năm {year} không khớp tên tệp (tệp này phải ghi year: {_year_of(src)})")
+            src.problem(
+                ("year",), f"năm {year} không khớp tên tệp (tệp này phải ghi year: {_year_of(src)})", code="mismatch"
+            )
         )
     if ("source" in data) == ("derived_from_plan" in data):
         problems.append(
-            src.problem((), "cần đúng một trong hai khóa: 'source' (văn bản công bố) hoặc 'derived_from_plan'")
+            src.problem(
+                (), "cần đúng một trong hai khóa: 'source' (văn bản công bố) hoặc 'derived_from_plan'", code="required"
+            )
         )
     if "source" in data:
         problems += _check_doc_ref(src, ("source",), data["source"], _document_ids(raw))
     plan_year = data.get("derived_from_plan")
     if plan_year is not None and plan_year not in plan_years:
-        problems.append(src.problem(("derived_from_plan",), f"không có kế hoạch năm {plan_year} trong data/plans/"))
+        problems.append(
+            src.problem(
+                ("derived_from_plan",), f"không có kế hoạch năm {plan_year} trong data/plans/", code="unknown-reference"
+            )
+        )
     if data["rank"] is not None and data["ranked_count"] is not None and data["rank"] > data["ranked_count"]:
         problems.append(
-            src.problem(("rank",), f"xếp hạng {data['rank']} lớn hơn số đơn vị được xếp hạng {data['ranked_count']}")
+            src.problem(
+                ("rank",),
+                f"xếp hạng {data['rank']} lớn hơn số đơn vị được xếp hạng {data['ranked_count']}",
+                code="out-of-range",
+            )
         )
     version = methodology_for(raw, year)
     points = data.get("fields")
     if points is None or version is None:
         if points is not None and raw.valid(raw.methodology):
             problems.append(
-                src.problem(("fields",), f"không có bộ chỉ số nào áp dụng cho năm {year} trong data/methodology.yml")
+                src.problem(
+                    ("fields",),
+                    f"không có bộ chỉ số nào áp dụng cho năm {year} trong data/methodology.yml",
+                    code="unknown-reference",
+                )
             )
         if version is not None and data["total"] is not None and dec(data["total"]) > dec(version["total"]):
             problems.append(
                 src.problem(
                     ("total",),
                     f"tổng điểm {number(dec(data['total']))} vượt điểm tối đa {number(dec(version['total']))}",
+                    code="out-of-range",
                 )
             )
         return problems
@@ -244,6 +276,7 @@ def check_result(raw: RawData, src: Source, plan_years: set[int]) -> list[Proble
                     ("fields", key),
                     f"lĩnh vực {key} không có trong bộ chỉ số năm {year} (có: {', '.join(maxima)})",
                     key=True,
+                    code="unknown-reference",
                 )
             )
         elif value is not None and dec(value) > maxima[key]:
@@ -251,17 +284,24 @@ def check_result(raw: RawData, src: Source, plan_years: set[int]) -> list[Proble
                 src.problem(
                     ("fields", key),
                     f"điểm {number(dec(value))} vượt điểm tối đa {number(maxima[key])} của lĩnh vực {key}",
+                    code="out-of-range",
                 )
             )
     for key in maxima:
         if key not in points:
-            problems.append(src.problem(("fields",), f"thiếu điểm lĩnh vực {key} (ghi null nếu chưa có số liệu)"))
+            problems.append(
+                src.problem(("fields",), f"thiếu điểm lĩnh vực {key} (ghi null nếu chưa có số liệu)", code="required")
+            )
     known = [dec(v) for k, v in points.items() if k in maxima and v is not None]
     if data["total"] is not None and len(known) == len(maxima) == len(points):
         total, added = dec(data["total"]), sum(known, Decimal(0))
         if abs(added - total) > ROUNDING * (len(known) + 1):
             problems.append(
-                src.problem(("total",), f"tổng điểm {number(total)} khác tổng điểm các lĩnh vực {number(added)}")
+                src.problem(
+                    ("total",),
+                    f"tổng điểm {number(total)} khác tổng điểm các lĩnh vực {number(added)}",
+                    code="mismatch",
+                )
             )
     return problems
 
@@ -281,14 +321,22 @@ def check_plan(raw: RawData, plan: Source, tasks: Source, result_years: set[int]
         year = data["year"]
         folder = PurePosixPath(plan.path).parent.name
         if folder != str(year):
-            problems.append(plan.problem(("year",), f"năm {year} không khớp tên thư mục '{folder}'"))
+            problems.append(plan.problem(("year",), f"năm {year} không khớp tên thư mục '{folder}'", code="mismatch"))
         if data["date"]["year"] not in (year - 1, year):
             problems.append(
-                plan.problem(("date", "year"), f"năm ban hành {data['date']['year']} không hợp với kế hoạch năm {year}")
+                plan.problem(
+                    ("date", "year"),
+                    f"năm ban hành {data['date']['year']} không hợp với kế hoạch năm {year}",
+                    code="mismatch",
+                )
             )
         if data["base_year"] not in result_years:
             problems.append(
-                plan.problem(("base_year",), f"chưa có kết quả năm {data['base_year']} trong data/results/")
+                plan.problem(
+                    ("base_year",),
+                    f"chưa có kết quả năm {data['base_year']} trong data/results/",
+                    code="unknown-reference",
+                )
             )
         for i, ref in enumerate(data["legal_basis"]):
             problems += _check_doc_ref(plan, ("legal_basis", i), ref, doc_ids)
@@ -297,10 +345,16 @@ def check_plan(raw: RawData, plan: Source, tasks: Source, result_years: set[int]
                 problems += _check_doc_ref(plan, (*path, "cites", i), ref, doc_ids)
             if "overview" in section and section["overview"] not in result_years:
                 problems.append(
-                    plan.problem((*path, "overview"), f"chưa có kết quả năm {section['overview']} trong data/results/")
+                    plan.problem(
+                        (*path, "overview"),
+                        f"chưa có kết quả năm {section['overview']} trong data/results/",
+                        code="unknown-reference",
+                    )
                 )
         if methodology_for(raw, year) is None and raw.valid(raw.methodology):
-            problems.append(plan.problem(("year",), f"không có bộ chỉ số nào áp dụng cho năm {year}"))
+            problems.append(
+                plan.problem(("year",), f"không có bộ chỉ số nào áp dụng cho năm {year}", code="unknown-reference")
+            )
         problems += check_marks(plan, data)
         if raw.valid(tasks) and raw.valid(raw.agency):
             problems += _check_units_in_force(raw, tasks, data)
@@ -319,7 +373,11 @@ def check_marks(src: Source, value: object, path: tuple = ()) -> list[Problem]:
         if found is None:
             return []
         return [
-            src.problem(path, f"còn chỗ đánh dấu {found[0]} chép từ kế hoạch cũ: ghi giá trị đúng rồi xóa dấu [[ ?]]")
+            src.problem(
+                path,
+                f"còn chỗ đánh dấu {found[0]} chép từ kế hoạch cũ: ghi giá trị đúng rồi xóa dấu [[ ?]]",
+                code="draft-mark",
+            )
         ]
     if isinstance(value, dict):
         return [p for key, item in value.items() for p in check_marks(src, item, (*path, key))]
@@ -347,6 +405,7 @@ def _check_tasks(raw: RawData, src: Source, year: int | None) -> list[Problem]:
                 src.problem(
                     (*path, "field"),
                     f"lĩnh vực {field} không có trong bộ chỉ số năm {year} (có: {_known(map(str, fields))})",
+                    code="unknown-reference",
                 )
             )
         lead = task.get("lead")
@@ -356,12 +415,18 @@ def _check_tasks(raw: RawData, src: Source, year: int | None) -> list[Problem]:
             if units is not None and isinstance(ref, str) and ref not in units:
                 problems.append(
                     src.problem(
-                        ref_path, f"đơn vị '{shorten(ref)}' không có trong data/agency.yml (có: {_known(units)})"
+                        ref_path,
+                        f"đơn vị '{shorten(ref)}' không có trong data/agency.yml (có: {_known(units)})",
+                        code="unknown-reference",
                     )
                 )
         if isinstance(lead, str) and lead in support:
             problems.append(
-                src.problem((*path, "support"), f"đơn vị chủ trì '{shorten(lead)}' không đồng thời là đơn vị phối hợp")
+                src.problem(
+                    (*path, "support"),
+                    f"đơn vị chủ trì '{shorten(lead)}' không đồng thời là đơn vị phối hợp",
+                    code="mismatch",
+                )
             )
         if isinstance(task.get("deadline"), str):
             problems += _check_deadline(src, (*path, "deadline"), task["deadline"], year)
@@ -375,7 +440,7 @@ def _check_progress(src: Source, path: tuple, task: dict, units: set[str] | None
         try:
             parse_iso(task["completed"])
         except ValueError as exc:
-            problems.append(src.problem((*path, "completed"), str(exc)))
+            problems.append(src.problem((*path, "completed"), str(exc), code="date"))
     entries = task.get("progress") if isinstance(task.get("progress"), list) else []
     done_days = [e.get("date") for e in entries if isinstance(e, dict) and e.get("status") == "hoan-thanh"]
     if isinstance(task.get("completed"), str) and done_days and task["completed"] not in done_days:
@@ -385,6 +450,7 @@ def _check_progress(src: Source, path: tuple, task: dict, units: set[str] | None
                 (*path, "completed"),
                 f"ngày hoàn thành {task['completed']} khác ngày của mục tiến độ ghi status: hoan-thanh "
                 f"({', '.join(map(str, done_days))}); giữ một ngày hoàn thành (xóa completed hoặc sửa cho trùng)",
+                code="mismatch",
             )
         )
     for j, entry in enumerate(entries):
@@ -394,13 +460,14 @@ def _check_progress(src: Source, path: tuple, task: dict, units: set[str] | None
             try:
                 parse_iso(entry["date"])
             except ValueError as exc:
-                problems.append(src.problem((*path, "progress", j, "date"), str(exc)))
+                problems.append(src.problem((*path, "progress", j, "date"), str(exc), code="date"))
         unit = entry.get("unit")
         if units is not None and isinstance(unit, str) and unit not in units:
             problems.append(
                 src.problem(
                     (*path, "progress", j, "unit"),
                     f"đơn vị '{shorten(unit)}' không có trong data/agency.yml (có: {_known(units)})",
+                    code="unknown-reference",
                 )
             )
     return problems
@@ -437,7 +504,11 @@ def _check_units_in_force(raw: RawData, src: Source, plan: dict) -> list[Problem
                 continue
             day, event = ended[ref]
             hint = f"; giao cho đơn vị tiếp nhận '{event['successor']}'" if event.get("successor") else ""
-            problems.append(src.problem(path, f"đơn vị '{ref}' không còn từ ngày {day}, trước ngày ký kế hoạch{hint}"))
+            problems.append(
+                src.problem(
+                    path, f"đơn vị '{ref}' không còn từ ngày {day}, trước ngày ký kế hoạch{hint}", code="unit-inactive"
+                )
+            )
     return problems
 
 
@@ -445,9 +516,9 @@ def _check_deadline(src: Source, path: tuple, text: str, year: int | None) -> li
     try:
         deadline = parse_deadline(text)
     except ValueError as exc:
-        return [src.problem(path, str(exc))]
+        return [src.problem(path, str(exc), code="date")]
     if year is not None and deadline.due is not None and deadline.due.year != year:
-        return [src.problem(path, f"thời hạn {text} nằm ngoài năm kế hoạch {year}")]
+        return [src.problem(path, f"thời hạn {text} nằm ngoài năm kế hoạch {year}", code="out-of-range")]
     return []
 
 
@@ -463,7 +534,7 @@ def check_province(raw: RawData) -> list[Problem]:
     seen: dict[int, int] = {}
     for i, result in enumerate(src.data["results"]):
         if result["year"] in seen:
-            problems.append(src.problem(("results", i, "year"), f"năm {result['year']} bị lặp"))
+            problems.append(src.problem(("results", i, "year"), f"năm {result['year']} bị lặp", code="duplicate"))
         seen[result["year"]] = i
         if (
             result["rank"] is not None
@@ -474,6 +545,7 @@ def check_province(raw: RawData) -> list[Problem]:
                 src.problem(
                     ("results", i, "rank"),
                     f"xếp hạng {result['rank']} lớn hơn số tỉnh được xếp hạng {result['ranked_count']}",
+                    code="out-of-range",
                 )
             )
     return problems

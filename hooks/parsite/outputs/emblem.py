@@ -41,19 +41,23 @@ def check_emblem(agency: Source, data_dir: Path) -> list[Problem]:
     key = ("agency", "emblem")
     path = (data_dir / name).resolve()
     if not path.is_relative_to(data_dir.resolve()):
-        return [agency.problem(key, f"tệp biểu trưng '{name}' phải nằm trong thư mục data/")]
+        return [agency.problem(key, f"tệp biểu trưng '{name}' phải nằm trong thư mục data/", code="emblem")]
     if not path.is_file():
-        return [agency.problem(key, f"không có tệp biểu trưng data/{name}")]
+        return [agency.problem(key, f"không có tệp biểu trưng data/{name}", code="emblem")]
     content = path.read_bytes()
     if len(content) > MAX_BYTES:
-        return [agency.problem(key, f"tệp biểu trưng data/{name} quá lớn ({len(content)} byte, tối đa {MAX_BYTES})")]
+        return [
+            agency.problem(
+                key, f"tệp biểu trưng data/{name} quá lớn ({len(content)} byte, tối đa {MAX_BYTES})", code="emblem"
+            )
+        ]
     if path.suffix.lower() == ".png" and not content.startswith(PNG_SIGNATURE):
-        return [agency.problem(key, f"tệp data/{name} không phải ảnh PNG")]
+        return [agency.problem(key, f"tệp data/{name} không phải ảnh PNG", code="emblem")]
     if path.suffix.lower() == ".svg":
         _, findings = clean_svg(content)
         if findings:
             # One problem for the file: the report keeps one message per place (agency.emblem).
-            return [agency.problem(key, refusal(name, findings))]
+            return [agency.problem(key, refusal(name, findings), code="emblem")]
     return []
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import fmt
 from ..data_in.model import Site
+from ..problems import CODES
 from ..tools.yamlout import quote
 from . import render
 
@@ -67,6 +68,7 @@ def guide_context(site: Site) -> dict[str, Any]:
         "progress_unit": units[1] if len(units) > 1 else units[0],
         "workbook_unit": next((t.lead.id for t in reversed(site.tasks)), units[0]),
         "progress_year": site.today.year,
+        "problem_codes": list(CODES.items()),
     }
 
 
