@@ -1,26 +1,23 @@
-"""Calendars are serialised by the core (parsite.outputs.calendars), byte for byte as the icalendar
-library would write them, and the library still reads them back as written."""
+"""Calendars (parsite.outputs.calendars) as a calendar program reads them: one all-day event per
+dated task on its deadline, in the calendar of all tasks and in its units' calendars, with its
+text as the data has it whatever characters that holds, and every line folded under 75 octets."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 
 import pytest
 from helpers import ROOT
-from icalendar import Calendar, Event
-from icalendar.parser.content_line import Contentline
-from icalendar.prop import vText
-from parsite import clock, fmt
-from parsite.data_in.model import Site, Task
+from icalendar import Calendar
+from parsite import fmt
+from parsite.data_in.model import Site
 from parsite.outputs import calendars
 from parsite.site import load_site
 
+SITE_URL = "https://so.example.gov.vn/cchc/"
 HOSTILE = [
     "",
-    "a",
-    "x" * 74,
-    "x" * 75,
     "x" * 200,
     "dấu, chấm; phẩy\\ gạch \\N \\n và\nxuống\r\ndòng\rcuối",
     "ẩ" * 40,  # three bytes each: a fold never cuts a character
@@ -33,78 +30,70 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize("text", HOSTILE)
-def test_text_is_escaped_and_folded_as_the_library_does(text: str) -> None:
-    for name in ("SUMMARY", "DESCRIPTION", "X-LONG-PROPERTY-NAME"):
-        expected = Contentline.from_parts(name, vText(text).params, vText(text)).to_ical().decode("utf-8")
-        assert calendars._fold(f"{name}:{calendars._text(text)}") == expected
-        for line in expected.split("\r\n"):
-            assert len(line.encode("utf-8")) <= 75
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return load_site(ROOT / "data", ROOT, today=date(2025, 3, 31))
 
 
-def _reference(site: Site, site_url: str | None) -> dict[str, bytes]:
-    """The calendars as the icalendar library writes them (the code before it was replaced)."""
-    stamp = clock.build_time().astimezone(UTC)
-    events: dict[Task, bytes] = {}
-    for task in sorted(site.tasks, key=lambda t: (t.plan_year, t.id)):
-        due = task.deadline.due
-        if due is None:
-            continue
-        event = Event()
-        event.add("uid", f"{task.anchor}@{fmt.slugify(site.agency.first_short, '-')}.chi-so-cchc")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", due)
-        event.add("dtend", due + timedelta(days=1))
-        event.add("summary", f"{task.id} · {task.task}")
-        # The same text as the core's (its serialisation, not its wording, is under test).
-        url = calendars.task_url(task, site_url)
-        if url:
-            event.add("url", url)
-        event.add("description", "\n".join(calendars.description_lines(site, task, url)))
-        event.add("transp", "TRANSPARENT")
-        events[task] = event.to_ical()
-    files = {
-        calendars.calendar_path(): _reference_calendar(
-            site.agency.short, f"Hạn nhiệm vụ CCHC – {site.agency.short}", list(events.values())
+def _one_line(text: str) -> str:
+    """A text as TEXT reads back: each kind of line break one newline. The library writes a
+    backslash before N as a line break too (RFC 5545 lets "\\N" stand for one)."""
+    return text.replace("\\N", "\n").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _with_text(site: Site, text: str) -> Site:
+    """The site with `text` as every task's wording, the agency's short name and every unit's name."""
+    units = tuple(dataclasses.replace(u, name=text + u.id) for u in site.agency.units)
+    agency = dataclasses.replace(site.agency, short=text, units=units)
+    by_id = {u.id: u for u in units}
+    plans = []
+    for plan in site.plans:
+        tasks = tuple(
+            dataclasses.replace(t, task=text, lead=by_id[t.lead.id], support=tuple(by_id[u.id] for u in t.support))
+            for t in plan.tasks
         )
-    }
-    for unit in site.agency.units:
-        mine = [ical for task, ical in events.items() if task.lead.id == unit.id or unit in task.support]
-        files[calendars.calendar_path(unit)] = _reference_calendar(
-            site.agency.short, f"Hạn nhiệm vụ CCHC – {unit.name}", mine
-        )
-    return files
+        plans.append(dataclasses.replace(plan, tasks=tasks))
+    return dataclasses.replace(site, agency=agency, plans=tuple(plans))
 
 
-def _reference_calendar(agency: str, name: str, events: list[bytes]) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", f"-//{agency}//Chỉ số CCHC//VI")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
-    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
-    return head + b"".join(events) + b"END:VCALENDAR" + end
+@pytest.mark.parametrize("site_url", [None, SITE_URL])
+def test_each_calendar_has_its_tasks_on_their_deadlines(site: Site, site_url: str | None) -> None:
+    files = calendars.calendar_files(site, site_url)
+    assert list(files) == calendars.calendar_paths(site)
+    dated = [t for t in site.tasks if t.deadline.due is not None]
+    assert dated and len(dated) < len(site.tasks)  # ongoing tasks are left out
+    for unit in (None, *site.agency.units):
+        expected = {t for t in dated if unit is None or t.lead.id == unit.id or unit in t.support}
+        events = Calendar.from_ical(files[calendars.calendar_path(unit)]).walk("VEVENT")
+        by_uid = {str(e["uid"]): e for e in events}
+        assert len(by_uid) == len(events) == len(expected)
+        for task in expected:
+            event = by_uid[f"{task.anchor}@{fmt.slugify(site.agency.first_short, '-')}.chi-so-cchc"]
+            assert event.decoded("dtstart") == task.deadline.due
+            assert event.decoded("dtend") == task.deadline.due + timedelta(days=1)
+            assert str(event["summary"]) == f"{task.id} · {task.task}"
+            url = calendars.task_url(task, site_url)
+            assert str(event["description"]) == "\n".join(calendars.description_lines(site, task, url))
+            assert (str(event["url"]) if "url" in event else None) == url
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_a_calendar_is_named_as_the_library_names_it(text: str) -> None:
-    site = load_site(ROOT / "data", ROOT, today=date(2025, 3, 31))
-    site = dataclasses.replace(site, agency=dataclasses.replace(site.agency, short=text))
-    event = b"BEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\n"
-    made = calendars._calendar(site, text, [event])
-    if not any(c in text for c in "\r\n"):
-        assert made == _reference_calendar(text, text, [event])
-    parsed = Calendar.from_ical(made)  # one calendar with its one event, whatever the name holds
-    assert [str(e["summary"]) for e in parsed.walk("VEVENT")] == ["x"]
-    assert str(parsed["x-wr-calname"]) == text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
-
-
-@pytest.mark.parametrize("site_url", [None, "https://so.example.gov.vn/cchc/"])
-def test_calendars_are_the_bytes_the_library_would_write(site_url: str | None) -> None:
-    site = load_site(ROOT / "data", ROOT, today=date(2025, 3, 31))
-    made = calendars.calendar_files(site, site_url)
-    assert made == _reference(site, site_url)
-    for ics in made.values():
-        parsed = Calendar.from_ical(ics)
-        for event in parsed.walk("VEVENT"):
-            assert str(event["summary"]).split(" · ", 1)[0] in {t.id for t in site.tasks}
+def test_hostile_text_reads_back_as_written(site: Site, text: str) -> None:
+    hostile = _with_text(site, text)
+    files = calendars.calendar_files(hostile, SITE_URL)
+    for unit in (None, *hostile.agency.units):
+        ics = files[calendars.calendar_path(unit)]
+        assert all(len(line) <= 75 for line in ics.split(b"\r\n"))
+        parsed = Calendar.from_ical(ics)  # one calendar, whatever its name and events hold
+        # A calendar's name is written as it is, only its line breaks escaped as TEXT escapes them.
+        name = f"Hạn nhiệm vụ CCHC – {unit.name if unit else text}"
+        assert str(parsed["x-wr-calname"]) == name.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+        assert str(parsed["prodid"]) == _one_line(f"-//{text}//Chỉ số CCHC//VI")
+        events = parsed.walk("VEVENT")
+        assert events
+        by_anchor = {t.anchor: t for t in hostile.tasks}
+        for event in events:
+            task = by_anchor[str(event["uid"]).split("@")[0]]
+            assert str(event["summary"]) == f"{task.id} · {_one_line(text)}"
+            lines = calendars.description_lines(hostile, task, calendars.task_url(task, SITE_URL))
+            assert str(event["description"]) == _one_line("\n".join(lines))

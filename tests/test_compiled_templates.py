@@ -1,6 +1,7 @@
-"""Compiled templates kept beside the templates (parsite.outputs.compiled_templates): the pages
-are the same bytes with none kept, with them just written and with them read back; a damaged,
-stale or foreign entry is never used; a folder that cannot be written changes nothing."""
+"""The templates' compiled code kept like Python's bytecode (render.CompiledTemplates, Jinja's
+FileSystemBytecodeCache): a second build reads it instead of compiling and gets the same pages; a
+changed template, a damaged entry or other settings are compiled again; nothing is written where
+Python writes no bytecode, and a folder that cannot be written changes nothing."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 import jinja2
 import pytest
 from helpers import ROOT
-from parsite import compiled
+from jinja2.bccache import bc_magic
 from parsite.data_in.model import Site
-from parsite.outputs import compiled_templates, render
+from parsite.outputs import render
 from parsite.site import load_site
 
 _ENVIRONMENT = render.environment  # the site's, before a test replaces it
@@ -23,28 +24,33 @@ def site() -> Site:
     return load_site(ROOT / "data", ROOT)
 
 
-class Compiles:
-    """Counts the templates Jinja compiles from source."""
+@pytest.fixture(autouse=True)
+def writes_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # this machine may set it
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.names: list[str] = []
-        original = jinja2.Environment.compile
 
-        def counted(env, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
-            self.names.append(name)
-            return original(env, source, name, filename, raw, defer_init)
+def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates Jinja compiles from source from now on."""
+    names: list[str] = []
+    original = jinja2.Environment.compile
 
-        monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    def counted(env, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        names.append(name)
+        return original(env, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    return names
 
 
 def _pages(site: Site, folder: Path | None, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Every generated page, with the compiled templates in `folder` (None: none kept)."""
+    """Every generated page, with the compiled templates kept in `folder` (None: not kept)."""
 
     def environment() -> jinja2.Environment:
         env = _ENVIRONMENT()
-        env.bytecode_cache = (
-            None if folder is None else compiled_templates.CompiledTemplates(folder, compiled_templates.settings(env))
-        )
+        if folder is None:
+            env.bytecode_cache = None
+        else:
+            env.bytecode_cache.directory = str(folder)
         return env
 
     with monkeypatch.context() as patch:
@@ -52,86 +58,67 @@ def _pages(site: Site, folder: Path | None, monkeypatch: pytest.MonkeyPatch) -> 
         return render.render_pages(site)
 
 
-def test_pages_are_the_same_without_written_and_read_back(
+def _template(tmp_path: Path, text: str, **options: bool) -> jinja2.Environment:
+    """An environment for one template `t.j2` holding `text`, its compiled code kept in tmp_path/c."""
+    templates = tmp_path / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "t.j2").write_text(text, encoding="utf-8")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), keep_trailing_newline=True, **options)
+    env.filters["f"] = lambda value: f"<{value}>"
+    env.bytecode_cache = render.CompiledTemplates(env)
+    env.bytecode_cache.directory = str(tmp_path / "c")
+    return env
+
+
+def test_a_second_build_reads_the_compiled_templates(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    compiles = Compiles(monkeypatch)
+    compiles = _compiles(monkeypatch)
     plain = _pages(site, None, monkeypatch)
-    compiled_each_time = len(compiles.names)
-    written = _pages(site, tmp_path, monkeypatch)
-    assert len(compiles.names) == 2 * compiled_each_time
-    entries = sorted(tmp_path.glob("*.jinja"))
-    assert len(entries) == compiled_each_time  # one per template: pages, macros, charts
-    read_back = _pages(site, tmp_path, monkeypatch)
-    assert len(compiles.names) == 2 * compiled_each_time  # nothing compiled: all read back
-    assert plain == written == read_back
-    assert sorted(tmp_path.iterdir()) == entries  # no temporary file left
+    templates = len(compiles)
+    assert _pages(site, tmp_path / "c", monkeypatch) == plain
+    assert len(list((tmp_path / "c").iterdir())) == templates  # one file per template
+    assert _pages(site, tmp_path / "c", monkeypatch) == plain
+    assert len(compiles) == 2 * templates  # the third build compiled nothing
+
+
+def test_a_changed_template_is_compiled_again(tmp_path: Path) -> None:
+    assert _template(tmp_path, "một {{ x|f }}\n").get_template("t.j2").render(x=1) == "một <1>\n"
+    assert _template(tmp_path, "hai {{ x|f }}\n").get_template("t.j2").render(x=1) == "hai <1>\n"
+    assert len(list((tmp_path / "c").iterdir())) == 1  # the entry was replaced
+
+
+def test_other_settings_are_compiled_again(tmp_path: Path) -> None:
+    """The same template under another whitespace option, or with a filter now passed the
+    context, compiles to other code: it never gets the code compiled for the first."""
+    text = "{% if x %}\n  a {{ x|f }}\n{% endif %}\n"
+    assert _template(tmp_path, text, trim_blocks=True).get_template("t.j2").render(x=1) == "  a <1>\n"
+    assert _template(tmp_path, text).get_template("t.j2").render(x=1) == "\n  a <1>\n\n"
+    env = _template(tmp_path, text, trim_blocks=True)
+    env.filters["f"] = jinja2.pass_context(lambda context, value: f"[{context['x']}{value}]")
+    env.bytecode_cache = render.CompiledTemplates(env)
+    env.bytecode_cache.directory = str(tmp_path / "c")
+    assert env.get_template("t.j2").render(x=1) == "  a [11]\n"
 
 
 @pytest.mark.parametrize(
     "damage",
     [
         lambda data: b"",
-        lambda data: data[: len(data) // 2],  # truncated
-        lambda data: data[:-1] + bytes([data[-1] ^ 1]),  # one bit of the code flipped
-        lambda data: data.replace(b"parsite-compiled-template 1", b"parsite-compiled-template 0"),
-        lambda data: b"j2\x00\x01" + data,  # Jinja's own format, or anything else
+        lambda data: data[:2],  # inside Jinja's header
+        lambda data: data[: len(bc_magic) + 3],  # inside the template's checksum
+        lambda data: data[: len(data) // 2],  # inside the code
+        lambda data: bc_magic + bytes(range(256)),
     ],
-    ids=["empty", "truncated", "flipped", "other-format", "foreign"],
+    ids=["empty", "header", "checksum", "code", "garbage"],
 )
-def test_a_damaged_entry_is_compiled_again_and_rewritten(
-    damage, site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    expected = _pages(site, tmp_path, monkeypatch)
-    good = {entry: entry.read_bytes() for entry in tmp_path.glob("*.jinja")}
-    for entry, data in good.items():
-        entry.write_bytes(damage(data))
-    compiles = Compiles(monkeypatch)
-    assert _pages(site, tmp_path, monkeypatch) == expected
-    assert len(compiles.names) == len(good)
-    assert {entry: entry.read_bytes() for entry in tmp_path.glob("*.jinja")} == good
-
-
-def test_a_changed_template_is_compiled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "t.j2").write_text("một {{ x }}\n", encoding="utf-8")
-
-    def rendered() -> str:
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), keep_trailing_newline=True)
-        env.bytecode_cache = compiled_templates.CompiledTemplates(tmp_path / "c", compiled_templates.settings(env))
-        return env.get_template("t.j2").render(x=1)
-
-    assert rendered() == rendered() == "một 1\n"
-    (templates / "t.j2").write_text("hai {{ x }}\n", encoding="utf-8")
-    assert rendered() == "hai 1\n"
-    assert len(list((tmp_path / "c").glob("*.jinja"))) == 1  # the entry was replaced, not added
-
-
-def test_environments_that_compile_differently_keep_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same template under another whitespace option, or with a filter now passed the
-    context, is compiled to other code: it never gets the first environment's."""
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "t.j2").write_text("{% if x %}\n  a {{ x|f }}\n{% endif %}\n", encoding="utf-8")
-
-    def rendered(trim: bool, filter) -> str:  # type: ignore[no-untyped-def]
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), trim_blocks=trim, lstrip_blocks=trim)
-        env.filters["f"] = filter
-        env.bytecode_cache = compiled_templates.CompiledTemplates(tmp_path / "c", compiled_templates.settings(env))
-        return env.get_template("t.j2").render(x=1)
-
-    plain = lambda value: f"<{value}>"  # noqa: E731
-    with_context = jinja2.pass_context(lambda context, value: f"[{context['x']}{value}]")
-    assert rendered(True, plain) == "  a <1>\n"
-    assert rendered(False, plain) == "\n  a <1>\n"
-    assert rendered(True, with_context) == "  a [11]\n"
-    assert rendered(True, plain) == "  a <1>\n"
-    assert len(list((tmp_path / "c").glob("*.jinja"))) == 3
+def test_a_damaged_entry_is_compiled_again(damage, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _template(tmp_path, "một {{ x }}\n").get_template("t.j2")
+    (entry,) = (tmp_path / "c").iterdir()
+    good = entry.read_bytes()
+    entry.write_bytes(damage(good))
+    assert _template(tmp_path, "một {{ x }}\n").get_template("t.j2").render(x=1) == "một 1\n"
+    assert entry.read_bytes() == good  # and written again
 
 
 def test_nothing_is_written_where_python_writes_no_bytecode(
@@ -145,7 +132,6 @@ def test_nothing_is_written_where_python_writes_no_bytecode(
 def test_a_folder_that_cannot_be_written_changes_nothing(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
     blocked = tmp_path / "file"
     blocked.write_text("not a folder", encoding="utf-8")
     assert _pages(site, blocked / "c", monkeypatch) == _pages(site, None, monkeypatch)
@@ -154,10 +140,6 @@ def test_a_folder_that_cannot_be_written_changes_nothing(
 
 def test_the_site_keeps_them_where_python_keeps_its_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
     templates = ROOT / "hooks" / "parsite" / "templates"
-    env = render.environment()
-    cache = env.bytecode_cache
-    assert isinstance(cache, compiled_templates.CompiledTemplates)
-    assert cache.folder == templates / "__pycache__"
-    assert ROOT / "docs" not in cache.folder.parents
+    assert Path(render.environment().bytecode_cache.directory) == templates / "__pycache__"
     monkeypatch.setattr(sys, "pycache_prefix", "/tmp/prefix")
-    assert compiled.folder_beside(templates) == Path("/tmp/prefix", *templates.parts[1:])
+    assert Path(render.environment().bytecode_cache.directory) == Path("/tmp/prefix", *templates.parts[1:])

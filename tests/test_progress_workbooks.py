@@ -124,7 +124,7 @@ def test_unit_workbook_holds_the_units_tasks_and_guards_its_columns(built_site: 
     assert sheet.freeze_panes == "C3"
     assert all(sheet.column_dimensions[chr(ord("A") + i)].width >= 8 for i in range(12))
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9  # A4
-    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0  # Excel omits a 1
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$1:$2"
 

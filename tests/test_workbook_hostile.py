@@ -3,7 +3,7 @@ under a 300 MB memory limit, with one clear line naming the file and the limit, 
 a few dozen lines of output at most, and nothing written to data/.
 
 The files are built here, fast: zip archives written part by part (a sheet's XML streamed into
-its part), openpyxl for a cell far away, our own writer for the workbook a unit downloads.
+its part), openpyxl for a cell far away, the site's own code for the workbook a unit downloads.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from helpers import ROOT, TODAY
 from openpyxl import load_workbook
 from parsite.outputs.progress_workbook import workbook_bytes
 from parsite.site import load_site
-from parsite.tools import progress_cells
+from parsite.tools import progress_cells, untrusted
 from parsite.tools.progress_cells import WorkbookError, read_workbook
 
 MEMORY = 300 * 1024 * 1024  # address space of the import: its own needs are about 150 MB
@@ -98,30 +99,15 @@ def rezip(source: Path, target: Path, parts: dict[str, bytes | None]) -> Path:
     return target
 
 
-def with_shared_strings(source: Path, target: Path, table: str) -> Path:
-    """`source` with a table of shared strings, as Excel and LibreOffice write text cells
-    (openpyxl and our writer keep text in the cells)."""
+def with_string_table(source: Path, target: Path, doctype: str, first: str) -> Path:
+    """`source` with a DTD declared in its table of shared strings (where Excel, LibreOffice and
+    XlsxWriter keep a workbook's text) and `first` as the first string."""
     with zipfile.ZipFile(source) as book:
-        types, links = book.read("[Content_Types].xml").decode(), book.read("xl/_rels/workbook.xml.rels").decode()
-    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
-    return rezip(
-        source,
-        target,
-        {
-            "[Content_Types].xml": types.replace(
-                "</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>'
-            ).encode(),
-            "xl/_rels/workbook.xml.rels": links.replace(
-                "</Relationships>",
-                f'<Relationship Id="rIdS" Type="{relation}" Target="sharedStrings.xml"/></Relationships>',
-            ).encode(),
-            "xl/sharedStrings.xml": table.encode(),
-        },
-    )
-
-
-SST = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+        table = book.read("xl/sharedStrings.xml").decode()
+    declaration = table.index("?>") + 2
+    start, end = table.index("<t>"), table.index("</t>")
+    table = table[:declaration] + doctype + table[declaration:start] + f"<t>{first}" + table[end:]
+    return rezip(source, target, {"xl/sharedStrings.xml": table.encode()})
 
 
 # --- size and shape ------------------------------------------------------------------------------
@@ -203,8 +189,8 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(data: Path, blank: Path) ->
 
 def test_an_entity_bomb_in_the_shared_strings_is_refused(data: Path, blank: Path) -> None:
     entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
-    laughs = f'<?xml version="1.0"?>\n<!DOCTYPE sst [\n{"".join(entities)}\n]>\n{SST}<si><t>&lol9;</t></si></sst>'
-    path = with_shared_strings(blank, blank.parent.parent / "tien-do-van-phong.xlsx", laughs)
+    laughs = f"\n<!DOCTYPE sst [\n{''.join(entities)}\n]>"
+    path = with_string_table(blank, blank.parent.parent / "tien-do-van-phong.xlsx", laughs, "&lol9;")
     assert_refused(
         data,
         path,
@@ -271,18 +257,21 @@ def test_a_long_list_of_refused_rows_is_cut_short(data: Path, blank: Path) -> No
 @pytest.mark.parametrize(
     ("limit", "value", "message"),
     [
-        ("MAX_PARTS", 5, "tệp có quá nhiều phần (giới hạn 5); không đọc"),
-        ("MAX_TOTAL_BYTES", 20_000, "tệp khi giải nén lớn "),
-        ("MAX_MARKUP", 500, "tệp có hơn 500 thẻ XML (giới hạn; một bảng tính tiến độ có vài nghìn); không đọc"),
+        ("parts", 5, "tệp có quá nhiều phần (giới hạn 5); không đọc"),
+        ("total_bytes", 20_000, "tệp khi giải nén lớn "),
+        ("markup", 500, "tệp có hơn 500 thẻ XML (giới hạn); không đọc"),
         ("MAX_SHEETS", 2, "tệp có 3 trang, quá giới hạn 2; không đọc"),
-        ("MAX_ROWS", 20, "trang 'Hướng dẫn' có 21 dòng, quá giới hạn 20 dòng một trang; không đọc"),
+        ("rows", 20, "trang 'Hướng dẫn' có 21 dòng, quá giới hạn 20 dòng một trang; không đọc"),
     ],
 )
 def test_each_limit_is_named_when_passed(
     blank: Path, monkeypatch: pytest.MonkeyPatch, limit: str, value: int, message: str
 ) -> None:
     read_workbook(blank)  # within every limit as sent
-    monkeypatch.setattr(progress_cells, limit, value)
+    if limit.isupper():  # what the import reads
+        monkeypatch.setattr(progress_cells, limit, value)
+    else:  # what untrusted.read_checked checks first
+        monkeypatch.setattr(progress_cells, "LIMITS", replace(progress_cells.LIMITS, **{limit: value}))
     with pytest.raises(WorkbookError) as error:
         read_workbook(blank)
     assert str(error.value).startswith(message), str(error.value)
@@ -293,10 +282,9 @@ def test_an_entity_the_scan_missed_is_still_refused_by_the_parser(blank: Path, m
     import openpyxl
 
     assert openpyxl.DEFUSEDXML
-    table = f'<!DOCTYPE sst [<!ENTITY e "x">]>{SST}<si><t>&e;</t></si></sst>'
-    path = with_shared_strings(blank, blank.parent / "entity.xlsx", table)
-    read_workbook(with_shared_strings(blank, blank.parent / "plain.xlsx", f"{SST}<si><t>x</t></si></sst>"))
-    monkeypatch.setattr(progress_cells, "_DTD", ())
+    path = with_string_table(blank, blank.parent / "entity.xlsx", '<!DOCTYPE sst [<!ENTITY e "x">]>', "&e;")
+    read_workbook(with_string_table(blank, blank.parent / "plain.xlsx", "", "x"))  # the same without the DTD
+    monkeypatch.setattr(untrusted, "_DTD", ())
     with pytest.raises(WorkbookError) as error:
         read_workbook(path)
     assert str(error.value) == "tệp khai báo DTD hoặc thực thể XML (có thể là tệp độc hại); không đọc"
@@ -315,3 +303,46 @@ def test_the_digest_is_of_the_bytes_read(blank: Path) -> None:
     book = read_workbook(blank)
     assert book.sha256 == hashlib.sha256(blank.read_bytes()).hexdigest()
     assert book.binding is not None and book.binding.intact and book.binding.unit_id == "van-phong"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "encoding"),
+    [
+        ('<?xml version="1.0" encoding="ISO-8859-1"?>', "ISO-8859-1"),
+        ('<?xml version="1.0" encoding="cp500"?>', "cp500"),  # EBCDIC: no '<' the scan could see
+        ("<?xml version='1.0'" + " " * 2000 + "?>", "không rõ"),  # a declaration that hides its end
+    ],
+)
+def test_xml_in_another_encoding_than_utf8_is_refused(blank: Path, prefix: str, encoding: str) -> None:
+    """The scan for a DTD reads bytes: it sees every declaration only in UTF-8, what Office writes."""
+    with zipfile.ZipFile(blank) as book:
+        sheet = book.read(SHEET).decode()
+    body = sheet[sheet.index("?>") + 2 :]
+    path = rezip(blank, blank.parent / "latin.xlsx", {SHEET: (prefix + body).encode("latin-1", "replace")})
+    with pytest.raises(WorkbookError) as error:
+        read_workbook(path)
+    assert str(error.value) == f"phần '{SHEET}' là XML dạng {encoding}, Excel không ghi như vậy; không đọc"
+
+
+def test_a_dtd_after_a_megabyte_of_white_space_is_refused(blank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """XML may begin with white space: the scan reads on until the first tag, however far."""
+    monkeypatch.setattr(progress_cells, "LIMITS", replace(progress_cells.LIMITS, ratio=100_000))  # spaces deflate
+    with zipfile.ZipFile(blank) as book:
+        table = book.read("xl/sharedStrings.xml").decode()
+    body = table[table.index("?>") + 2 :]
+    hidden = " " * (2 * 1024 * 1024) + '<!DOCTYPE sst [<!ENTITY e "x">]>' + body.replace("<t>", "<t>&e;", 1)
+    path = rezip(blank, blank.parent / "blank-first.xlsx", {"xl/sharedStrings.xml": hidden.encode()})
+    with pytest.raises(WorkbookError) as error:
+        read_workbook(path)
+    assert str(error.value).startswith("phần 'xl/sharedStrings.xml' khai báo DTD hoặc thực thể XML")
+
+
+def test_a_zip64_archive_is_refused_before_its_directory_is_read(blank: Path) -> None:
+    data = blank.read_bytes()
+    end = data.rindex(b"PK\x05\x06")
+    locator = b"PK\x06\x07" + bytes(4) + (len(data) + 1000).to_bytes(8, "little") + (1).to_bytes(4, "little")
+    path = blank.parent / "zip64.xlsx"
+    path.write_bytes(data[:end] + locator + data[end:])
+    with pytest.raises(WorkbookError) as error:
+        read_workbook(path)
+    assert str(error.value) == "tệp nén dạng ZIP64 (dùng cho tệp hàng GB), không phải tệp Excel thường; không đọc"

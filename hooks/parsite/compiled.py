@@ -1,9 +1,9 @@
 """Compiled code kept beside its source, as Python keeps a module's `.pyc`.
 
-Two kinds of source are compiled to Python code on every build unless kept: the page templates
-(Jinja, `outputs/compiled_templates.py`) and the data schemas (fastjsonschema, `data_in/schema.py`),
-together about 0,5 s CPU at 1 000 tasks on a slow machine. A `CodeStore` keeps that code in a
-`__pycache__` folder beside the source (or under `sys.pycache_prefix`), which git ignores.
+The data schemas are compiled to Python code (fastjsonschema, `data_in/schema.py`) on every build
+unless kept. A `CodeStore` keeps that code in a `__pycache__` folder beside the source (or under
+`sys.pycache_prefix`), which git ignores. (The page templates' compiled code is kept by Jinja's
+own cache the same way, `outputs/render.py`.)
 
 It is compiled code, not build output: an entry holds the code of one source text, so it can
 never make a page stale, and it is kept with `PARSITE_CACHE=off`; it is written unless Python

@@ -7,12 +7,16 @@ subscribed calendar updates its events instead of duplicating them.
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task, Unit
 from .paths import task_address
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 FOLDER = "lich"
 
@@ -26,51 +30,15 @@ def calendar_paths(site: Site) -> list[str]:
     return [calendar_path(), *(calendar_path(unit) for unit in site.agency.units)]
 
 
+def unit_tasks(site: Site, unit: Unit) -> list[Task]:
+    """The tasks in a unit's calendar: those it leads or supports."""
+    return [*site.tasks_led_by(unit), *site.tasks_supported_by(unit)]
+
+
 def task_url(task: Task, site_url: str | None) -> str | None:
     if not site_url:
         return None
     return f"{site_url.rstrip('/')}/{task_address(task)}"
-
-
-def _text(value: str) -> str:
-    """An iCalendar TEXT value (RFC 5545 3.3.11), escaped exactly as the icalendar library does."""
-    return (
-        value.replace("\\N", "\n")
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def _line_breaks(value: str) -> str:
-    """A value with its line breaks escaped as in TEXT, and nothing else."""
-    return value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
-
-
-def _fold(line: str) -> str:
-    """A content line folded under 75 octets (RFC 5545 3.1), as the icalendar library folds it:
-    never inside a character, never right after a backslash or caret that escapes the next one.
-
-    Each piece is the longest run of whole characters of at most 74 octets; a piece of two or
-    more characters that ends in a backslash or caret leaves it to the next piece."""
-    data = line.encode("utf-8")
-    if len(data) < 75:
-        return line
-    pieces = []
-    start = 0
-    while len(data) - start > 74:
-        end = start + 74
-        while data[end] & 0xC0 == 0x80:  # inside a character: cut before it
-            end -= 1
-        if end - start > 1 and data[end - 1] in b"\\^":
-            end -= 1
-        pieces.append(data[start:end].decode("utf-8"))
-        start = end
-    pieces.append(data[start:].decode("utf-8"))
-    return "\r\n ".join(pieces)
 
 
 def description_lines(site: Site, task: Task, url: str | None) -> list[str]:
@@ -92,61 +60,57 @@ def description_lines(site: Site, task: Task, url: str | None) -> list[str]:
     return lines
 
 
-def _event(site: Site, task: Task, site_url: str | None, stamp: str, uid_domain: str) -> bytes | None:
-    """One task's VEVENT, serialised here: the icalendar library took most of a build's calendar
-    time building and folding objects for text that is already known (tests/test_calendar_bytes.py
-    checks the bytes against the library's on hostile text)."""
+def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Event | None:
     due = task.deadline.due
     if due is None:
         return None
+    # Imported here: only a build that makes calendars again (not one that takes them from the
+    # build cache, nor a process that only renders pages) pays for loading the library.
+    from icalendar import Event
+
+    event = Event()
+    # From the first short name: a renamed agency keeps its calendar events (same UIDs).
+    event.add("uid", f"{task.anchor}@{fmt.slugify(site.agency.first_short, '-')}.chi-so-cchc")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", due)
+    event.add("dtend", due + timedelta(days=1))
+    event.add("summary", f"{task.id} · {task.task}")
     url = task_url(task, site_url)
-    lines = description_lines(site, task, url)
-    # The icalendar library's order: its canonical properties first, then the others by name.
-    properties = [
-        f"SUMMARY:{_text(f'{task.id} · {task.task}')}",
-        f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{due + timedelta(days=1):%Y%m%d}",
-        f"DTSTAMP:{stamp}",
-        f"UID:{_text(f'{task.anchor}@{uid_domain}')}",
-        f"DESCRIPTION:{_text(chr(10).join(lines))}",
-        "TRANSP:TRANSPARENT",
-    ]
     if url:
-        properties.append(f"URL:{url}")
-    return ("BEGIN:VEVENT\r\n" + "".join(_fold(p) + "\r\n" for p in properties) + "END:VEVENT\r\n").encode()
+        event.add("url", url)
+    event.add("description", "\n".join(description_lines(site, task, url)))
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def _calendar(site: Site, name: str, events: list[bytes]) -> bytes:
-    """The calendar around its events, its properties as the icalendar library writes a
-    Calendar: VERSION and PRODID first, then the others by name (tests/test_calendar_bytes.py).
-    The library writes an X- property's value as it is, which calendar programs read back as
-    it is; a line break, which the library refuses, is written as TEXT writes it."""
-    properties = [
-        "VERSION:2.0",
-        f"PRODID:{_text(f'-//{site.agency.short}//Chỉ số CCHC//VI')}",
-        f"X-WR-CALNAME:{_line_breaks(name)}",
-        "X-WR-TIMEZONE:Asia/Ho_Chi_Minh",
-    ]
-    head = "BEGIN:VCALENDAR\r\n" + "".join(_fold(p) + "\r\n" for p in properties)
-    return head.encode() + b"".join(events) + b"END:VCALENDAR\r\n"
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{site.agency.short}//Chỉ số CCHC//VI")
+    calendar.add("version", "2.0")
+    # The library writes an X- property's value as given, and refuses a line break in it: a name's
+    # line breaks are escaped as in TEXT, which calendar programs show as one line.
+    calendar.add("x-wr-calname", name.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
+    # A component's lines do not depend on what holds it: each event is serialised once, for the
+    # calendar of all tasks and its units' calendars, and goes before the calendar's last line.
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head + b"".join(events) + b"END:VCALENDAR" + end
 
 
 def calendar_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
-    """The feed of all tasks and one per unit (the tasks it leads or supports).
-
-    Each event is serialised once and shared by every feed it belongs to.
-    """
-    # DTSTAMP: the build time (SOURCE_DATE_EPOCH pins it), in UTC.
-    stamp = f"{clock.build_time().astimezone(UTC):%Y%m%dT%H%M%SZ}"
-    # From the first short name: a renamed agency keeps its calendar events (same UIDs).
-    uid_domain = f"{fmt.slugify(site.agency.first_short, '-')}.chi-so-cchc"
+    """The feed of all tasks and one per unit (the tasks it leads or supports)."""
+    stamp = clock.build_time().astimezone(UTC)  # DTSTAMP: the build time (SOURCE_DATE_EPOCH pins it)
     events: dict[Task, bytes] = {}
     for task in sorted(site.tasks, key=lambda t: (t.plan_year, t.id)):
-        event = _event(site, task, site_url, stamp, uid_domain)
+        event = _event(site, task, site_url, stamp)
         if event is not None:
-            events[task] = event
+            events[task] = event.to_ical()
     files = {calendar_path(): _calendar(site, f"Hạn nhiệm vụ CCHC – {site.agency.short}", list(events.values()))}
     for unit in site.agency.units:
-        mine = [ical for task, ical in events.items() if task.lead.id == unit.id or unit in task.support]
-        files[calendar_path(unit)] = _calendar(site, f"Hạn nhiệm vụ CCHC – {unit.name}", mine)
+        mine = set(unit_tasks(site, unit))
+        files[calendar_path(unit)] = _calendar(
+            site, f"Hạn nhiệm vụ CCHC – {unit.name}", [event for task, event in events.items() if task in mine]
+        )
     return files

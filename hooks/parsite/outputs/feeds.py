@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from xml.etree import ElementTree as ET
@@ -41,7 +40,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 LIMIT = 100
 
 # Characters XML 1.0 cannot carry (YAML lets an editor write them as "\x01" escapes).
-_NAMESPACE = f' xmlns="{ATOM}"'
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -65,6 +63,17 @@ def page_feeds(site: Site, page: str) -> list[dict[str, str]]:
     if unit is not None:
         feeds.insert(0, {"title": feed_title(site, unit), "path": feed_path(unit)})
     return feeds
+
+
+def unit_tasks(site: Site, unit: Unit) -> list[Task]:
+    """The tasks a unit's feed reads: those it leads or supports, or reported progress on."""
+    return [
+        t
+        for t in site.tasks
+        if t.lead.id == unit.id
+        or any(u.id == unit.id for u in t.support)
+        or any(e.unit.id == unit.id for e in t.progress)
+    ]
 
 
 def authority(site: Site) -> str:
@@ -92,15 +101,12 @@ def _items(site: Site) -> list[_Item]:
     return found
 
 
-def _text(value: str) -> str:
-    return _NOT_XML.sub("", value)
-
-
-def _stamp(day: date) -> str:
+def stamp(day: date) -> str:
+    """An Atom date for a day: its 00:00 in Vietnam."""
     return datetime.combine(day, time(0), clock.VIETNAM).isoformat()
 
 
-def _href(target: str, feed: str, site_url: str | None) -> str:
+def href(target: str, feed: str, site_url: str | None) -> str:
     """Link to a site path ('don-vi/x/#a'): absolute with site_url, else relative to the feed."""
     if site_url:
         return f"{site_url.rstrip('/')}/{target}"
@@ -111,11 +117,12 @@ def _href(target: str, feed: str, site_url: str | None) -> str:
     return link + hash_sign + anchor
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+def element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    """An Atom element added to `parent`, its text without what XML cannot carry."""
+    added = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
     if text is not None:
-        element.text = _text(text)
-    return element
+        added.text = _NOT_XML.sub("", text)
+    return added
 
 
 def content_lines(task: Task, entry: ProgressEntry, state: progress.TaskState) -> list[str]:
@@ -136,71 +143,51 @@ def content_lines(task: Task, entry: ProgressEntry, state: progress.TaskState) -
     return lines
 
 
-def _entry(site: Site, item: _Item, path: str, site_url: str | None) -> bytes:
-    """One entry, serialised as it is inside a feed (indented one level): an entry is in the
-    feed of all tasks and in the feeds of its units, and is serialised once for all of them."""
+def _entry(feed: ET.Element, site: Site, item: _Item, path: str, site_url: str | None) -> None:
     task, entry = item.task, item.entry
     state = progress.state(task, entry.date)
-    element = ET.Element(f"{{{ATOM}}}entry")
-    _sub(element, "id", f"tag:{authority(site)},{task.plan_year}:{task.anchor}/{entry.date.isoformat()}/{item.number}")
+    node = element(feed, "entry")
+    element(node, "id", f"tag:{authority(site)},{task.plan_year}:{task.anchor}/{entry.date.isoformat()}/{item.number}")
     change = f" → {progress.LABELS[entry.status]}" if entry.status else ""
-    _sub(element, "title", f"{task.id} ({entry.unit.short}, {fmt.day(entry.date)}){change}: {entry.text}")
-    _sub(element, "updated", _stamp(entry.date))
-    _sub(element, "published", _stamp(entry.date))
-    author = _sub(element, "author")
-    _sub(author, "name", entry.unit.name)
-    _sub(element, "link", rel="alternate", type="text/html", href=_href(task_address(task), path, site_url))
-    _sub(element, "category", term=state.key, label=state.label)
-    _sub(element, "content", "\n".join(content_lines(task, entry, state)), type="text")
-    ET.indent(element, level=1)
-    # Alone, the entry declares the default namespace the feed declares: dropped, as inside the feed.
-    # Serialised to text, then encoded: the same bytes, without a codec call per piece of markup.
-    return ET.tostring(element, encoding="unicode").replace(_NAMESPACE, "", 1).encode("utf-8")
+    element(node, "title", f"{task.id} ({entry.unit.short}, {fmt.day(entry.date)}){change}: {entry.text}")
+    element(node, "updated", stamp(entry.date))
+    element(node, "published", stamp(entry.date))
+    author = element(node, "author")
+    element(author, "name", entry.unit.name)
+    element(node, "link", rel="alternate", type="text/html", href=href(task_address(task), path, site_url))
+    element(node, "category", term=state.key, label=state.label)
+    element(node, "content", "\n".join(content_lines(task, entry, state)), type="text")
 
 
-def _feed(
-    site: Site, unit: Unit | None, items: list[_Item], site_url: str | None, entry: Callable[[_Item, str], bytes]
-) -> bytes:
+def _feed(site: Site, unit: Unit | None, items: list[_Item], site_url: str | None) -> bytes:
     path = feed_path(unit)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "vi"})
-    _sub(feed, "id", f"tag:{authority(site)},{site.plans[0].year if site.plans else site.today.year}:{path}")
-    _sub(feed, "title", feed_title(site, unit))
+    element(feed, "id", f"tag:{authority(site)},{site.plans[0].year if site.plans else site.today.year}:{path}")
+    element(feed, "title", feed_title(site, unit))
     shown = items[:LIMIT]
     subtitle = "Mỗi mục tiến độ có ngày là một tin, mới nhất trước"
     if len(items) > LIMIT:
         subtitle += f" ({LIMIT} tin mới nhất trong tổng số {len(items)}; các tin cũ hơn xem trên trang)"
-    _sub(feed, "subtitle", subtitle + ".")
+    element(feed, "subtitle", subtitle + ".")
     newest = shown[0].entry.date if shown else site.today  # an empty feed: as of the build's today
-    _sub(feed, "updated", _stamp(newest))
-    author = _sub(feed, "author")
-    _sub(author, "name", site.agency.name)
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=_href(path, path, site_url))
+    element(feed, "updated", stamp(newest))
+    author = element(feed, "author")
+    element(author, "name", site.agency.name)
+    element(feed, "link", rel="self", type="application/atom+xml", href=href(path, path, site_url))
     page = address(unit_path(unit)) if unit else ""
-    _sub(feed, "link", rel="alternate", type="text/html", href=_href(page, path, site_url))
+    element(feed, "link", rel="alternate", type="text/html", href=href(page, path, site_url))
+    for item in shown:
+        _entry(feed, site, item, path, site_url)
     ET.indent(feed)
-    head = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    if not shown:
-        return head
-    # The entries go after the feed's own elements, each on its line, as ET.indent lays them out.
-    assert head.endswith(b"\n</feed>")
-    return head[: -len(b"</feed>")] + b"".join(b"  " + entry(item, path) + b"\n" for item in shown) + b"</feed>"
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
 def feed_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
     """The feed of all tasks and one per unit (tasks it leads or supports, entries it reported)."""
-    ET.register_namespace("", ATOM)
+    ET.register_namespace("", ATOM)  # Atom as the default namespace: <entry>, not <ns0:entry>
     items = _items(site)
-    made: dict[tuple[int, str], bytes] = {}
-
-    def entry(item: _Item, path: str) -> bytes:
-        # A relative link depends on the feed's folder: an entry is shared by feeds in the same one.
-        key = (id(item), posixpath.dirname(path))
-        if key not in made:
-            made[key] = _entry(site, item, path, site_url)
-        return made[key]
-
-    files = {feed_path(): _feed(site, None, items, site_url, entry)}
+    files = {feed_path(): _feed(site, None, items, site_url)}
     for unit in site.agency.units:
         mine = [i for i in items if i.task.lead is unit or unit in i.task.support or i.entry.unit is unit]
-        files[feed_path(unit)] = _feed(site, unit, mine, site_url, entry)
+        files[feed_path(unit)] = _feed(site, unit, mine, site_url)
     return files

@@ -22,15 +22,20 @@ The column headers are the contract with the import: it finds columns by these t
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Plan, Site, Task, Unit
 from . import xlsx
 from .xlsx import DATE_FORMAT
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
 
 FOLDER = "bao-cao-tien-do"
 GUIDE_SHEET = "Hướng dẫn"
@@ -77,8 +82,10 @@ FIRST_ROW = HEADER_ROW + 1
 STATE_CHOICES = ("dang-thuc-hien", "hoan-thanh", "tam-dung", "chua-trien-khai")
 
 GUIDE_WIDTHS = (30.0, 95.0)
-GREY = "F2F2F2"
-YELLOW = "FFF8DC"
+GREY, YELLOW, BORDER = "#F2F2F2", "#FFF8DC", "#A6A6A6"
+# Each sheet is protected without a password (it guards against slips, not against a forger):
+# locked cells keep the office's text as sent; formatting, resizing, sorting and filtering stay allowed.
+PROTECTION = {"format_cells": True, "format_columns": True, "format_rows": True, "sort": True, "autofilter": True}
 
 
 def workbook_path(unit: Unit) -> str:
@@ -126,21 +133,28 @@ def last_entry(task: Task, today: date) -> str:
 def _header_text(text: str) -> str:
     """Text for a printed page header: '&' starts a code there, and Excel keeps 255 characters."""
     text = text.replace("&", "&&")
+    if "&G" in text or "&[Picture]" in text:  # XlsxWriter would look for a picture there
+        text = text.replace("&&", "＆")
     return text if len(text) <= 200 else text[:200] + "…"
 
 
 def workbook_bytes(site: Site, unit: Unit) -> bytes:
     """The unit's workbook, the same bytes for the same data and day."""
-    book = xlsx.Book(creator=site.agency.short, title=f"Báo cáo tiến độ – {unit.name}"[:250])
+    out = io.BytesIO()
+    # Dated today's first moment: the content depends on the day (the states shown), not on the
+    # time of the build, so every build of the same data on a day gives the same file.
+    book = xlsx.new_workbook(
+        out,
+        creator=site.agency.short,
+        created=datetime.combine(site.today, time(), clock.VIETNAM),
+        title=f"Báo cáo tiến độ – {unit.name}"[:250],
+    )
     tasks = workbook_tasks(site, unit)
-    book.sheets += [
-        _guide_sheet(book, site, unit, tasks),
-        _progress_sheet(book, site, unit, tasks),
-        _binding_sheet(book, unit, tasks),
-    ]
-    # Stamped with today's first moment: the content depends on the day (the states shown),
-    # not on the time of the build, so every build of the same data on a day gives the same file.
-    return book.to_bytes(datetime.combine(site.today, time(), clock.VIETNAM))
+    _guide_sheet(book, site, unit, tasks)
+    _progress_sheet(book, site, unit, tasks)
+    _binding_sheet(book, unit, tasks)
+    book.close()
+    return out.getvalue()
 
 
 def guide_lines(site: Site, unit: Unit, tasks: list[Task]) -> list[tuple[str, str, str | None]]:
@@ -201,30 +215,32 @@ def guide_lines(site: Site, unit: Unit, tasks: list[Task]) -> list[tuple[str, st
     ]
 
 
-def _guide_sheet(book: xlsx.Book, site: Site, unit: Unit, tasks: list[Task]) -> xlsx.Sheet:
-    top = xlsx.Style(vertical="top", wrap=True)
+def _guide_sheet(book: Workbook, site: Site, unit: Unit, tasks: list[Task]) -> None:
+    top = {"valign": "top", "text_wrap": True}
+    value_style = book.add_format(top)
     styles = {  # the title on one line; the other labels' and every value's text wrapped
-        "title": xlsx.Style(bold=True, size=13, vertical="top"),
-        "fact": replace(top, bold=True),
-        "heading": replace(top, bold=True, size=12),
+        "title": book.add_format({"bold": True, "font_size": 13, "valign": "top"}),
+        "fact": book.add_format({**top, "bold": True}),
+        "heading": book.add_format({**top, "bold": True, "font_size": 12}),
     }
-    sheet = xlsx.Sheet(GUIDE_SHEET, list(GUIDE_WIDTHS), protected=True)  # no password: it guards against slips
+    sheet = book.add_worksheet(GUIDE_SHEET)
+    for column, width in enumerate(GUIDE_WIDTHS):
+        sheet.set_column(column, column, width)
+    sheet.protect(options=PROTECTION)  # no password: it guards against slips
+    xlsx.print_on_a4(sheet)
     row = 0
     for kind, label, value in guide_lines(site, unit, tasks):
         row += 2 if kind == "heading" or (kind == "fact" and row == 1) else 1  # a blank line before groups
-        cells = [(label, book.style(styles.get(kind, top)))]
-        height = None
+        xlsx.write(sheet, row - 1, 0, label, styles.get(kind, value_style))
         if value is not None:
-            cells.append((value, book.style(top)))
-            height = xlsx.row_height([(label, GUIDE_WIDTHS[0]), (value, GUIDE_WIDTHS[1])])
-        sheet.rows.append((row, cells, height))
-    return sheet
+            xlsx.write(sheet, row - 1, 1, value, value_style)
+            sheet.set_row(row - 1, xlsx.row_height([(label, GUIDE_WIDTHS[0]), (value, GUIDE_WIDTHS[1])]))
 
 
-def _binding_sheet(book: xlsx.Book, unit: Unit, tasks: list[Task]) -> xlsx.Sheet:
+def _binding_sheet(book: Workbook, unit: Unit, tasks: list[Task]) -> None:
     """Which unit and plans the workbook was made for, with their check code (very hidden)."""
     years = [t.plan_year for t in tasks]
-    text = book.style(xlsx.Style(vertical="top"))
+    text = book.add_format({"valign": "top"})
     note = (
         "Trang này cho biết bảng tính được lập cho đơn vị nào; lệnh nhập báo cáo đọc trang này. Không sửa, không xóa."
     )
@@ -234,56 +250,51 @@ def _binding_sheet(book: xlsx.Book, unit: Unit, tasks: list[Task]) -> xlsx.Sheet
         (BINDING_PLANS, plan_text(years)),
         (BINDING_CODE, binding_code(unit.id, years)),
     ]
-    sheet = xlsx.Sheet(BINDING_SHEET, [14.0, 24.0], protected=True, state="veryHidden")
-    for number, (label, value) in enumerate(lines, start=1):
-        sheet.rows.append((number, [(label, text)] + ([(value, text)] if value else []), None))
-    return sheet
+    sheet = book.add_worksheet(BINDING_SHEET)
+    sheet.very_hidden()
+    sheet.protect(options=PROTECTION)
+    xlsx.print_on_a4(sheet)
+    sheet.set_column(0, 0, 14)
+    sheet.set_column(1, 1, 24)
+    for row, (label, value) in enumerate(lines):
+        xlsx.write(sheet, row, 0, label, text)
+        xlsx.write(sheet, row, 1, value, text if value else None)
 
 
-def _progress_sheet(book: xlsx.Book, site: Site, unit: Unit, tasks: list[Task]) -> xlsx.Sheet:
+def _progress_sheet(book: Workbook, site: Site, unit: Unit, tasks: list[Task]) -> None:
     """The sheet the unit fills in: one row per task, then blank rows for second entries."""
-    border, top = "A6A6A6", {"vertical": "top", "wrap": True}
-    # One named style per kind of cell: the names show among Excel's cell styles.
+    cell = {"valign": "top", "text_wrap": True, "border": 1, "border_color": BORDER}
     styles = {
-        "fixed": book.style(xlsx.Style(name="Thông tin nhiệm vụ", fill=GREY, border=border, **top)),
-        "open": book.style(xlsx.Style(name="Đơn vị điền", fill=YELLOW, border=border, locked=False, **top)),
-        "date": book.style(
-            xlsx.Style(
-                name="Đơn vị điền ngày",
-                fill=YELLOW,
-                border=border,
-                locked=False,
-                number_format=DATE_FORMAT,
-                **top,
-            )
-        ),
+        "fixed": book.add_format({**cell, "bg_color": GREY}),
+        "open": book.add_format({**cell, "bg_color": YELLOW, "locked": False}),
+        "date": book.add_format({**cell, "bg_color": YELLOW, "locked": False, "num_format": DATE_FORMAT}),
     }
     last_col = len(COLUMNS)
     first_edit = next(i for i, c in enumerate(COLUMNS, start=1) if c.editable)
     letters = {c.key: xlsx.column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
     colour = {False: GREY, True: YELLOW}
+    sheet = book.add_worksheet(SHEET)
+    for index, column in enumerate(COLUMNS):
+        sheet.set_column(index, index, column.width)
 
     # Row 1: which columns are the plan's, which the unit's; row 2: the column titles.
-    group = {e: book.style(xlsx.Style(bold=True, fill=colour[e], horizontal="center")) for e in (False, True)}
+    for editable, first, last, label in (
+        (False, 1, first_edit - 1, "THÔNG TIN NHIỆM VỤ (không sửa)"),
+        (True, first_edit, last_col, "BÁO CÁO TIẾN ĐỘ MỚI (đơn vị điền)"),
+    ):
+        group = book.add_format({"bold": True, "bg_color": colour[editable], "align": "center"})
+        sheet.merge_range(0, first - 1, 0, last - 1, "", group)
+        xlsx.write(sheet, 0, first - 1, label, group)
     head = {
-        e: book.style(
-            xlsx.Style(bold=True, fill=colour[e], border=border, horizontal="center", vertical="center", wrap=True)
+        e: book.add_format(
+            {"bold": True, "bg_color": colour[e], "border": 1, "border_color": BORDER}
+            | {"align": "center", "valign": "vcenter", "text_wrap": True}
         )
         for e in (False, True)
     }
-    labels = {1: "THÔNG TIN NHIỆM VỤ (không sửa)", first_edit: "BÁO CÁO TIẾN ĐỘ MỚI (đơn vị điền)"}
-    sheet = xlsx.Sheet(
-        SHEET,
-        [c.width for c in COLUMNS],
-        rows=[
-            (1, [(labels.get(i), group[c.editable]) for i, c in enumerate(COLUMNS, start=1)], None),
-            (HEADER_ROW, [(c.title, head[c.editable]) for c in COLUMNS], 32),
-        ],
-        merged=[
-            f"A1:{xlsx.column_letter(first_edit - 1)}1",
-            f"{xlsx.column_letter(first_edit)}1:{xlsx.column_letter(last_col)}1",
-        ],
-    )
+    sheet.set_row(HEADER_ROW - 1, 32)
+    for index, column in enumerate(COLUMNS):
+        xlsx.write(sheet, HEADER_ROW - 1, index, column.title, head[column.editable])
 
     rows: list[dict[str, str | int | None]] = [
         {
@@ -301,21 +312,23 @@ def _progress_sheet(book: xlsx.Book, site: Site, unit: Unit, tasks: list[Task]) 
     last_row = FIRST_ROW + len(rows) - 1
     kinds = {extra: [styles[_style_kind(c, extra)] for c in COLUMNS] for extra in (False, True)}
     for offset, values in enumerate(rows):
+        row = FIRST_ROW - 1 + offset
         texts = [(str(values[c.key]), c.width) for c in COLUMNS if values.get(c.key) is not None]
-        cells = list(zip([values.get(c.key) for c in COLUMNS], kinds[offset >= len(tasks)], strict=True))
-        sheet.rows.append((FIRST_ROW + offset, cells, xlsx.row_height(texts)))
+        sheet.set_row(row, xlsx.row_height(texts))
+        for index, (column, style) in enumerate(zip(COLUMNS, kinds[offset >= len(tasks)], strict=True)):
+            xlsx.write(sheet, row, index, values.get(column.key), style)
 
     # The state: a list of the labels (an inline list: short, no hidden sheet to lose).
-    sheet.validations.append(
-        xlsx.Validation(
-            "list",
-            (f"{letters['status']}{FIRST_ROW}:{letters['status']}{last_row}",),
-            '"' + ",".join(fmt.STATUS_LABELS[k] for k in STATE_CHOICES) + '"',
-            error_title="Trạng thái không hợp lệ",
-            error="Chọn trạng thái trong danh sách, hoặc để trống nếu trạng thái không đổi.",
-            prompt_title="Trạng thái mới",
-            prompt="Chọn trong danh sách; để trống nếu không đổi. Quá hạn được tính tự động.",
-        )
+    sheet.data_validation(
+        f"{letters['status']}{FIRST_ROW}:{letters['status']}{last_row}",
+        {
+            "validate": "list",
+            "source": [fmt.STATUS_LABELS[k] for k in STATE_CHOICES],
+            "error_title": "Trạng thái không hợp lệ",
+            "error_message": "Chọn trạng thái trong danh sách, hoặc để trống nếu trạng thái không đổi.",
+            "input_title": "Trạng thái mới",
+            "input_message": "Chọn trong danh sách; để trống nếu không đổi. Quá hạn được tính tự động.",
+        },
     )
     # Dates: from the plan's first day to today. A warning, not a stop: a date typed as text in
     # Vietnamese form (06/02/2024) on a computer set to another language is still read by the import.
@@ -327,31 +340,30 @@ def _progress_sheet(book: xlsx.Book, site: Site, unit: Unit, tasks: list[Task]) 
         start = earliest_day(plans[year]) if year in plans else date(year, 1, 1)
         columns = (letters["date"], letters["completed"])
         ranges = [f"{column}{first}:{column}{last}" for first, last in _runs(numbers) for column in columns]
-        sheet.validations.append(
-            xlsx.Validation(
-                "date",
-                tuple(ranges),
-                f"DATE({start.year},{start.month},{start.day})",
-                "TODAY()",
-                operator="between",
-                error_style="warning",
-                error_title="Ngày chưa đúng",
-                error=f"Ghi ngày dạng ngày/tháng/năm, từ {fmt.day(start)} đến hôm nay.",
-                prompt_title="Ngày",
-                prompt="Dạng ngày/tháng/năm, ví dụ 06/02/2024.",
-            )
+        sheet.data_validation(
+            ranges[0],
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": f"=DATE({start.year},{start.month},{start.day})",
+                "maximum": "=TODAY()",
+                "multi_range": " ".join(ranges),
+                "error_type": "warning",
+                "error_title": "Ngày chưa đúng",
+                "error_message": f"Ghi ngày dạng ngày/tháng/năm, từ {fmt.day(start)} đến hôm nay.",
+                "input_title": "Ngày",
+                "input_message": "Dạng ngày/tháng/năm, ví dụ 06/02/2024.",
+            },
         )
 
-    sheet.freeze = f"{letters['task']}{FIRST_ROW}"  # header rows and the task's id stay in view
-    sheet.auto_filter = f"A{HEADER_ROW}:{xlsx.column_letter(last_col)}{last_row}"
-    # Locked cells keep the office's columns as sent; resizing, filtering and sorting stay allowed.
-    sheet.protected = True
-    sheet.print_title_rows = (1, HEADER_ROW)  # the header rows on every page
-    sheet.margins = (0.4, 0.4, 0.6, 0.6)
-    sheet.centered = True
-    sheet.header = _header_text(f"Báo cáo tiến độ – {unit.name}")
-    sheet.footer = "Trang &P/&N"
-    return sheet
+    sheet.freeze_panes(f"{letters['task']}{FIRST_ROW}")  # header rows and the task's id stay in view
+    sheet.autofilter(f"A{HEADER_ROW}:{xlsx.column_letter(last_col)}{last_row}")
+    sheet.protect(options=PROTECTION)
+    xlsx.print_on_a4(sheet, title_rows=(0, HEADER_ROW - 1))  # the header rows on every page
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.center_horizontally()
+    sheet.set_header("&C" + _header_text(f"Báo cáo tiến độ – {unit.name}"))
+    sheet.set_footer("&CTrang &P/&N")
 
 
 def _style_kind(column: Column, extra: bool) -> str:

@@ -1,8 +1,8 @@
 """Byte-identical Office files: the same content gives the same .xlsx/.docx on every build.
 
 python-docx stamps each zip entry with the current time; rewriting the archive with the build
-time (pinned by SOURCE_DATE_EPOCH) removes the difference. The workbooks (`xlsx.Book`) are
-written with `write_zip` and `deflate` directly, dated from the start.
+time (pinned by SOURCE_DATE_EPOCH) removes the difference. (XlsxWriter dates every entry of a
+workbook written in memory 1980-01-01 already: the workbooks need no rewrite.)
 
 The archive is written here, not by `zipfile`: an entry that is not edited keeps the
 compressed bytes it already has (only its date changes), so a rewrite costs a copy, not a

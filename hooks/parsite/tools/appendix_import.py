@@ -19,7 +19,7 @@ from ..data_in.model import Site, Unit
 from ..dates import parse_deadline
 from ..fmt import fold
 from .scaffold import TaskDraft
-from .untrusted import MB, Limits, UntrustedFileError, open_archive, refuse_doctypes
+from .untrusted import EXCEL, MB, WORD, Limits, UntrustedFileError, read_checked
 
 # Column → header texts it may have (folded, lowercase).
 HEADERS = {
@@ -62,21 +62,21 @@ def _cell_text(value: object) -> str:
 # Far above any real appendix (a few dozen to a few hundred tasks); reading stops there.
 MAX_ROWS = 5000
 MAX_COLUMNS = 60
-# An appendix is a few hundred KB; python-docx holds the whole document in memory.
-LIMITS = Limits(part_bytes=20 * MB, total_bytes=60 * MB)
+# An appendix is a few hundred KB (a Word file's styles alone are some 25 000 tags); python-docx
+# holds the whole document in memory.
+LIMITS = Limits(file_bytes=20 * MB, parts=500, part_bytes=20 * MB, total_bytes=60 * MB, markup=500_000, rows=MAX_ROWS)
 
 
 def read_rows(path: Path) -> list[tuple[str, list[str]]]:
     """(where, cells) of every table row: 'dòng 7' in a sheet, 'bảng 1, dòng 7' in a document.
 
-    The file comes from outside: it is checked (untrusted.open_archive) before a library reads it,
+    The file comes from outside: it is checked (untrusted.read_checked) before a library reads it,
     and every failure is an AppendixError naming it, in one line."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".docx"):
         raise AppendixError("chỉ đọc được tệp .xlsx hoặc .docx")
     try:
-        with open_archive(path, "bảng tính .xlsx" if suffix == ".xlsx" else "tệp Word .docx", LIMITS) as archive:
-            refuse_doctypes(archive, path.name)
+        read_checked(path, EXCEL if suffix == ".xlsx" else WORD, LIMITS)
         rows = _sheet_rows(path) if suffix == ".xlsx" else _document_rows(path)
     except UntrustedFileError as exc:
         raise AppendixError(exc.reason) from None

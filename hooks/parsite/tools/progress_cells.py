@@ -7,21 +7,14 @@ Vietnamese form. Nothing is checked against the data here: parsite.tools.progres
 and judges the workbook's binding (its very hidden sheet, read here as it is).
 
 The file comes from outside, so it is read within limits, and refused with one line naming
-the limit when it goes past one (never cut short in silence):
-
-- its size, then the ZIP archive's directory: how many parts, how large each claims to be once
-  inflated and how far it claims to inflate (zipfile stops inflating a part at its declared
-  size, so these bound what any reader can be made to inflate);
-- then every part, inflated once in chunks before any XML parser sees it: no DTD (only a DTD
-  declares entities; Office never writes one), no UTF-16 XML, at most MAX_ROWS row elements in a
-  part, and at most MAX_MARKUP tags ('<') in all parts together, which bounds the time and
-  memory of the XML parsing that follows (openpyxl parses a sheet without a dimension whole
-  when it opens it, and builds a whole row before it yields it);
-- openpyxl then reads in read-only (streaming) mode, parsing with defusedxml (a second guard
-  against entities: `openpyxl.DEFUSEDXML`), every sheet once, up to MAX_COLUMNS columns and
-  MAX_ROWS rows; the rows are counted here, since read-only mode trusts the sheet's declared
-  dimension and fills the gap up to a lone cell at XFD1048576 with empty rows. The table's
-  sheet may not go past MAX_ROWS; another sheet is read only as far as the unit's id is looked for.
+the limit when it goes past one (never cut short in silence): parsite.tools.untrusted checks the
+bytes first (size, the archive's directory, every part scanned for a DTD, rows and tags, within
+LIMITS); openpyxl then reads them in read-only (streaming) mode, parsing with defusedxml (a
+second guard against entities: `openpyxl.DEFUSEDXML`), every sheet once, up to MAX_COLUMNS
+columns and LIMITS.rows rows. The rows are counted here, since read-only mode trusts the sheet's
+declared dimension and fills the gap up to a lone cell at XFD1048576 with empty rows. The
+table's sheet may not go past LIMITS.rows; another sheet is read only as far as the unit's id is
+looked for.
 
 Read-only mode gives no merged cells and no protection, which the import does not need.
 """
@@ -31,9 +24,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import struct
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -52,25 +43,25 @@ from ..outputs.progress_workbook import (
     binding_code,
 )
 from ..problems import shorten
+from .untrusted import EXCEL, MB, Limits, UntrustedFileError, read_checked
 
-# A unit's real workbook is about 9 KB, a few dozen rows and about 1 300 tags; each limit is
-# far above what a unit can send, and together they keep the worst file within them to about
-# 2 s and 100 MB here (200 000 empty cells in one row: the XML parsing dominates).
-MB = 1024 * 1024
-MAX_FILE_BYTES = 20 * MB
-MAX_PARTS = 500  # a workbook has about 10 parts; a few hundred with pictures
-MAX_PART_BYTES = 20 * MB  # one part, inflated
-MAX_TOTAL_BYTES = 50 * MB  # all parts, inflated
-MAX_RATIO, RATIO_FROM = 100, 1 * MB  # XML deflates 5 to 20 times; a part past 1 MB may not claim more
-MAX_MARKUP = 200_000  # tags in all XML parts together
+# A unit's real workbook is about 10 KB, a dozen parts, a few dozen rows and about 2 000 tags;
+# each limit is far above what a unit can send, and together they keep the worst file within them
+# to about 2 s and 100 MB here (200 000 empty cells in one row: the XML parsing dominates).
+LIMITS = Limits(
+    file_bytes=20 * MB,
+    parts=500,  # a few hundred with pictures
+    part_bytes=20 * MB,
+    total_bytes=50 * MB,
+    markup=200_000,
+    rows=5000,  # in a sheet: a unit leads tens of tasks, a row or a few for each
+)
 MAX_SHEETS = 50
-MAX_ROWS = 5000  # rows in a sheet: a unit leads tens of tasks, a row or a few for each
 MAX_COLUMNS = 30  # the 12 columns sent, with room for columns a unit inserts
 HEADER_SCAN = 20  # rows searched for the header (a unit may add a title above it)
 UNIT_SCAN = (40, 6)  # rows and columns searched for the unit's id
 # Columns the import needs to find in a sheet; the others are read when present.
 REQUIRED = ("id", "date", "text")
-_CHUNK = 1 * MB
 
 
 class WorkbookError(Exception):
@@ -135,143 +126,12 @@ _UNIT = label_key(UNIT_LABEL)
 def read_workbook(path: Path, name: str | None = None) -> Workbook:
     """The unit, binding and filled rows of a workbook; raise WorkbookError if it is not one or
     goes past a limit. `name`: the file's name in rows and messages (by default its own)."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise WorkbookError(f"tệp lớn {_size(size)}, quá giới hạn {_size(MAX_FILE_BYTES)}; không đọc")
-    data = path.read_bytes()  # once: the digest recorded is of the bytes read
-    _check_directory(data)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
-        raise _not_xlsx() from None
-    with archive:
-        _check_parts(archive)
+        data = read_checked(path, EXCEL, LIMITS)  # once: the digest recorded is of the bytes read
+    except UntrustedFileError as exc:
+        raise WorkbookError(exc.reason) from None
     digest = hashlib.sha256(data).hexdigest()
     return _read(name or path.name, data, digest)
-
-
-# --- limits ------------------------------------------------------------------------------------
-
-
-def _size(number: int) -> str:
-    return f"{fmt.number(round(number / MB, 1))} MB" if number >= MB else f"{fmt.number(number)} byte"
-
-
-def _not_xlsx() -> WorkbookError:
-    return WorkbookError(
-        "không đọc được tệp Excel (.xlsx): tệp không có dạng .xlsx (có thể là tệp .xls cũ, tệp đặt mật khẩu, "
-        "tệp .csv hoặc tệp hỏng); hãy mở bằng Excel và lưu lại dạng Sổ làm việc Excel (.xlsx)"
-    )
-
-
-def _check_directory(data: bytes) -> None:
-    """The archive's end record, before zipfile reads its directory into memory: a 20 MB file
-    could otherwise list a few hundred thousand parts."""
-    if not data.startswith(b"PK\x03\x04"):
-        raise _not_xlsx()
-    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
-    if end < 0 or end + 22 > len(data):
-        raise _not_xlsx()
-    parts, directory_size = struct.unpack_from("<HI", data, end + 10)
-    if end >= 20 and data[end - 20 : end - 16] == b"PK\x06\x07":  # ZIP64: for files of gigabytes
-        raise WorkbookError("tệp nén dạng ZIP64, không phải bảng tính của đơn vị; không đọc")
-    if parts > MAX_PARTS or directory_size > MAX_PARTS * 1024:
-        raise WorkbookError(f"tệp có quá nhiều phần (giới hạn {fmt.number(MAX_PARTS)}); không đọc")
-
-
-def _check_parts(archive: zipfile.ZipFile) -> None:
-    members = archive.infolist()
-    if len(members) > MAX_PARTS:
-        raise WorkbookError(f"tệp có {fmt.number(len(members))} phần, quá giới hạn {fmt.number(MAX_PARTS)}; không đọc")
-    total = 0
-    for member in members:
-        name = shorten(member.filename, 60)
-        inflated = member.file_size
-        total += inflated
-        if inflated > MAX_PART_BYTES:
-            raise WorkbookError(
-                f"phần '{name}' khi giải nén lớn {_size(inflated)}, quá giới hạn {_size(MAX_PART_BYTES)}; không đọc"
-            )
-        if inflated > RATIO_FROM and inflated > MAX_RATIO * max(member.compress_size, 1):
-            raise WorkbookError(
-                f"phần '{name}' nén hơn {MAX_RATIO} lần ({_size(member.compress_size)} giải nén thành "
-                f"{_size(inflated)}): dấu hiệu của tệp nén độc hại (zip bomb); không đọc"
-            )
-    if total > MAX_TOTAL_BYTES:
-        raise WorkbookError(f"tệp khi giải nén lớn {_size(total)}, quá giới hạn {_size(MAX_TOTAL_BYTES)}; không đọc")
-    markup = 0
-    for member in members:
-        tags, rows = _scan_part(archive, member)
-        if rows > MAX_ROWS:
-            raise WorkbookError(
-                f"{_sheet_title(archive, member.filename)} có {fmt.number(rows)} dòng, quá giới hạn "
-                f"{fmt.number(MAX_ROWS)} dòng một trang; không đọc"
-            )
-        markup += tags
-        if markup > MAX_MARKUP:
-            raise WorkbookError(
-                f"tệp có hơn {fmt.number(MAX_MARKUP)} thẻ XML (giới hạn; một bảng tính tiến độ có vài nghìn); không đọc"
-            )
-
-
-def _sheet_title(archive: zipfile.ZipFile, part: str) -> str:
-    """The sheet stored in `part`, named for a message ("trang 'Tiến độ'"), or the part itself
-    when the workbook's list of sheets cannot tell (it is read only if small, without a DTD)."""
-    from defusedxml.ElementTree import fromstring
-
-    try:
-        book, links = archive.getinfo("xl/workbook.xml"), archive.getinfo("xl/_rels/workbook.xml.rels")
-        if book.file_size + links.file_size <= RATIO_FROM:
-            targets = {}
-            for link in fromstring(archive.read(links)):
-                target = link.get("Target", "")
-                targets[link.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            for sheet in fromstring(archive.read(book)).iter():
-                rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-                if sheet.tag.endswith("}sheet") and targets.get(rid) == part:
-                    return f"trang '{shorten(sheet.get('name', ''))}'"
-    except Exception:  # only the message's wording depends on it
-        pass
-    return f"một trang (phần '{shorten(part, 60)}')"
-
-
-_DTD = (b"<!DOCTYPE", b"<!ENTITY")
-_TAG_TAIL = 64  # bytes after a chunk's last '<' enough to see which tag it starts
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_UTF16 = (b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")
-
-
-def _scan_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int]:
-    """Tags and row elements in one part, inflated in chunks; refuse a DTD or UTF-16 XML.
-    A part that is not XML (a picture) counts nothing: no XML parser will read it."""
-    name = shorten(member.filename, 60)
-    tags = rows = 0
-    pending = b""  # a tag cut by the end of a chunk, read again with the next one
-    try:
-        with archive.open(member) as stream:
-            chunk = stream.read(_CHUNK)
-            if chunk.startswith(_UTF16):
-                raise WorkbookError(f"phần '{name}' là XML dạng UTF-16, Excel không ghi như vậy; không đọc")
-            if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-                return 0, 0
-            while chunk or pending:
-                window = pending + chunk
-                cut = window.rfind(b"<")
-                done = window[:cut] if chunk and cut >= 0 and len(window) - cut < _TAG_TAIL else window
-                pending = window[len(done) :]
-                if any(marker in done for marker in _DTD):
-                    raise WorkbookError(
-                        f"phần '{name}' khai báo DTD hoặc thực thể XML, Excel không bao giờ ghi như vậy "
-                        "(có thể là tệp độc hại); không đọc"
-                    )
-                tags += done.count(b"<")
-                rows += len(_ROW_TAG.findall(done))
-                chunk = stream.read(_CHUNK) if chunk else b""
-    except WorkbookError:
-        raise
-    except Exception as exc:  # a CRC mismatch, zlib.error, an encrypted part, an unknown compression
-        raise WorkbookError(f"phần '{name}' hỏng, không giải nén được ({type(exc).__name__}); không đọc") from None
-    return tags, rows
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -317,7 +177,7 @@ def _sheets(name: str, book, digest: str) -> Workbook:  # type: ignore[no-untype
             binding = _binding(sheet)
             continue
         columns: dict[str, int] | None = None
-        cells_by_row = sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
+        cells_by_row = sheet.iter_rows(min_row=1, max_row=LIMITS.rows + 1, max_col=MAX_COLUMNS)
         for number, cells in enumerate(cells_by_row, start=1):  # read-only cells do not all know their row
             if unit_id is None and number <= UNIT_SCAN[0]:
                 unit_id = _unit_id(cells[: UNIT_SCAN[1]])
@@ -328,10 +188,10 @@ def _sheets(name: str, book, digest: str) -> Workbook:  # type: ignore[no-untype
                 elif unit_id is not None or number > UNIT_SCAN[0]:
                     break  # not a table: nothing more to read on this sheet
                 continue
-            if number > MAX_ROWS:
+            if number > LIMITS.rows:
                 raise WorkbookError(
-                    f"trang '{shorten(sheet.title)}' có dòng sau dòng {fmt.number(MAX_ROWS)} (giới hạn "
-                    f"{fmt.number(MAX_ROWS)} dòng một trang); hãy xóa các dòng thừa ở cuối trang, kể cả dòng "
+                    f"trang '{shorten(sheet.title)}' có dòng sau dòng {fmt.number(LIMITS.rows)} (giới hạn "
+                    f"{fmt.number(LIMITS.rows)} dòng một trang); hãy xóa các dòng thừa ở cuối trang, kể cả dòng "
                     "trống đã định dạng, rồi gửi lại"
                 )
             values = {key: cells[index].value for key, index in columns.items()}
