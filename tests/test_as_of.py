@@ -207,6 +207,7 @@ def test_pages_announce_their_feeds(builds) -> None:
     links = re.findall(r'<link rel="alternate" type="application/atom\+xml" title="([^"]+)" href="([^"]+)">', unit)
     assert links == [
         ("Tiến độ nhiệm vụ CCHC – Thanh tra Sở", "../../tien-do-thanh-tra.xml"),
+        ("Nhiệm vụ CCHC quá hạn – Thanh tra Sở", "../../qua-han-thanh-tra.xml"),
         ("Tiến độ nhiệm vụ CCHC – Sở LĐ-TB&amp;XH", "../../tien-do.xml"),
     ]
     for _, href in links:

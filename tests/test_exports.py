@@ -136,13 +136,12 @@ def test_scores_xlsx_holds_numbers(built_site: Path) -> None:
 def test_open_data_page_documents_every_column_and_sends_spreadsheet_users_to_the_workbook(
     built_site: Path,
 ) -> None:
-    from parsite.outputs.exports import SCORE_COLUMNS, TASK_COLUMNS, TASK_SHEET_COLUMNS, TOTAL_SHEET_COLUMNS
+    from parsite.outputs.columns import SCORE_COLUMNS, TOTAL_COLUMNS, task_columns
 
     text = page_text(built_site, "du-lieu")
-    for title, _ in TASK_COLUMNS + SCORE_COLUMNS:
-        assert title in text, title
-    for title, _, _ in TASK_SHEET_COLUMNS + TOTAL_SHEET_COLUMNS:
-        assert title in text, title
+    for column in (*task_columns(), *SCORE_COLUMNS, *TOTAL_COLUMNS):
+        assert column.title is None or column.title in text, column.title
+        assert column.meaning.replace("`", "").split(" ngày cập nhật")[0][:30] in text, column.key
     assert "Tệp CSV dành cho máy đọc" in text and "dấu chấm" in text
     assert "người dùng bảng tính hãy tải tệp .xlsx" in text
     html = (built_site / "du-lieu" / "index.html").read_text(encoding="utf-8")
@@ -226,3 +225,23 @@ def test_calendar_uids_are_stable_and_unique(built_site: Path, tmp_path: Path) -
 def test_unit_page_links_its_calendar(built_site: Path) -> None:
     html = (built_site / "don-vi" / "thanh-tra" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../../lich/thanh-tra.ics">Đăng ký lịch hạn hoàn thành</a>' in html
+
+
+def test_every_property_of_the_task_schema_reaches_the_downloads_or_is_listed_as_internal() -> None:
+    from parsite.outputs.columns import INTERNAL, task_columns, task_property_names
+
+    shown = {c.source for c in task_columns() if c.source}
+    assert task_property_names() - shown == set(INTERNAL), "a task property is neither a column nor INTERNAL"
+    assert not set(INTERNAL) & shown
+
+
+def test_column_titles_are_the_schemas_titles(built_site: Path) -> None:
+    from parsite.outputs.columns import task_columns
+
+    schema = json.loads((built_site / "du-lieu" / "schemas" / "tasks.schema.json").read_text(encoding="utf-8"))
+    titles = {**schema["properties"], **schema["properties"]["tasks"]["items"]["properties"]}
+    header = next(csv.reader(io.StringIO((built_site / "du-lieu" / "tasks.csv").read_text(encoding="utf-8-sig"))))
+    for column in task_columns():
+        if column.source and column.title:
+            assert column.title == titles[column.source]["title"]
+            assert column.title in header

@@ -1,68 +1,25 @@
-"""Open data downloads built from the same model as the pages: CSV, Excel, JSON, schemas.
-
-`downloads(site)` gives each docs-relative path and how to make its bytes: the MkDocs hook
-adds the paths as generated files at once (so links to them are validated) and writes the
-bytes in a parallel process while MkDocs converts the pages; `scripts/generate.py` writes
-them too.
-Keys and columns are documented on the "Dữ liệu mở" page (templates/open-data.md.j2).
-"""
+"""The open-data tables, made from the same model as the pages: tasks and scores as CSV, Excel
+and JSON, and the quarterly reports as Word files. Each is declared, with its path and what it
+reads, in outputs/registry.py; the columns are described once in outputs/columns.py."""
 
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from .. import clock, fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task
-from ..data_in.schema import schema_files
-from . import finder, share, xlsx
-from .calendars import calendar_files, calendar_paths
-from .changes import SNAPSHOT, snapshot_bytes
-from .feeds import feed_files, feed_paths
-from .paths import FINDER, field_path, html_link, report_path, unit_path
-from .progress_workbook import workbook_bytes, workbook_path, workbook_units
-from .reports import QuarterReport, quarter_reports
+from . import xlsx
+from .columns import DATE, DEADLINE, NUMBER, SCORE_COLUMNS, TOTAL_COLUMNS, Column, csv_title, shown, task_columns
+from .reports import QuarterReport
 from .xlsx import DATE_FORMAT, row_height
 
 FOLDER = "du-lieu"
-
-# (column title, key in the task record): the CSV and Excel columns, in order.
-TASK_COLUMNS = [
-    ("Mã nhiệm vụ", "id"),
-    ("Năm kế hoạch", "plan_year"),
-    ("Lĩnh vực", "field"),
-    ("Tên lĩnh vực", "field_name"),
-    ("Tiêu chí", "criterion"),
-    ("Tồn tại, hạn chế", "problem"),
-    ("Nội dung nhiệm vụ", "task"),
-    ("Đơn vị chủ trì", "lead_name"),
-    ("Đơn vị phối hợp", "support_names"),
-    ("Thời hạn hoàn thành", "deadline"),
-    ("Hạn cuối (YYYY-MM-DD)", "due"),
-    ("Sản phẩm", "output"),
-    ("Trạng thái", "state_label"),
-    ("Ngày hoàn thành", "completed"),
-    ("Dữ liệu minh họa", "sample"),
-]
-
-SCORE_COLUMNS = [
-    ("Năm", "year"),
-    ("Bộ chỉ số áp dụng từ năm", "methodology"),
-    ("Lĩnh vực", "field"),
-    ("Tên lĩnh vực", "field_name"),
-    ("Điểm tối đa", "max"),
-    ("Điểm đạt", "points"),
-    ("Điểm bị trừ", "lost"),
-    ("Nguồn", "source"),
-]
 
 
 def _number(value: Decimal | None) -> float | int | None:
@@ -158,12 +115,13 @@ def scores_json(site: Site) -> dict[str, Any]:
     }
 
 
-def _csv(columns: list[tuple[str, str]], records: list[dict[str, Any]]) -> bytes:
+def _csv(columns: tuple[Column, ...], records: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([title for title, _ in columns])
+    shown_columns = shown(columns)
+    writer.writerow([csv_title(c) for c in shown_columns])
     for record in records:
-        writer.writerow([_cell(record[key]) for _, key in columns])
+        writer.writerow([_cell(record[c.key]) for c in shown_columns])
     # UTF-8 with BOM so that Excel opens Vietnamese text correctly.
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
@@ -183,45 +141,11 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-# Excel columns: (title, key in the record, kind). Unlike the CSV (for machines), the workbook
-# is for people: dates are date cells (sortable, shown as 25/12/2024 whatever the computer's
-# locale), numbers are numbers, and a deadline that is not a day ("Quý III/2024", "Thường
-# xuyên") stays text, with its last day in the sortable date column beside it.
-TEXT, NUMBER, DATE, DEADLINE = "text", "number", "date", "deadline"
+# Unlike the CSV (for machines), the workbook is for people: dates are date cells (sortable,
+# shown as 25/12/2024 whatever the computer's locale), numbers are numbers, and a deadline that
+# is not a day ("Quý III/2024", "Thường xuyên") stays text, with its last day in the sortable
+# date column beside it (columns.DEADLINE).
 WRAP_WIDTH = 40  # characters: wider text wraps, so a row stays readable on screen and on A4
-
-TASK_SHEET_COLUMNS = [
-    ("Mã nhiệm vụ", "id", TEXT),
-    ("Năm kế hoạch", "plan_year", NUMBER),
-    ("Lĩnh vực", "field", NUMBER),
-    ("Tên lĩnh vực", "field_name", TEXT),
-    ("Tiêu chí", "criterion", TEXT),
-    ("Tồn tại, hạn chế", "problem", TEXT),
-    ("Nội dung nhiệm vụ", "task", TEXT),
-    ("Đơn vị chủ trì", "lead_name", TEXT),
-    ("Đơn vị phối hợp", "support_names", TEXT),
-    ("Thời hạn hoàn thành", "deadline", DEADLINE),
-    ("Hạn cuối", "due", DATE),
-    ("Sản phẩm", "output", TEXT),
-    ("Trạng thái", "state_label", TEXT),
-    ("Ngày hoàn thành", "completed", DATE),
-    ("Dữ liệu minh họa", "sample", TEXT),
-]
-
-_SCORE_NUMBERS = ("year", "methodology", "field", "max", "points", "lost")
-SCORE_SHEET_COLUMNS = [(title, key, NUMBER if key in _SCORE_NUMBERS else TEXT) for title, key in SCORE_COLUMNS]
-
-TOTAL_SHEET_COLUMNS = [
-    ("Năm", "year", NUMBER),
-    ("Bộ chỉ số áp dụng từ năm", "methodology", NUMBER),
-    ("Tổng điểm", "total", NUMBER),
-    ("Điểm tối đa", "max_total", NUMBER),
-    ("Xếp hạng", "rank", NUMBER),
-    ("Số đơn vị được xếp hạng", "ranked_count", NUMBER),
-    ("Thứ hạng suy ra", "rank_derived", TEXT),
-    ("Nguồn", "source", TEXT),
-    ("Ghi chú", "note", TEXT),
-]
 
 
 def total_records(site: Site) -> list[dict[str, Any]]:
@@ -254,112 +178,82 @@ def _display_width(value: Any) -> int:
     return len(str(value)) if value is not None else 0
 
 
-Sheet = tuple[str, list[tuple[str, str, str]], list[dict[str, Any]]]
+Sheet = tuple[str, tuple[Column, ...], list[dict[str, Any]]]
 
 
 def _xlsx(sheets: list[Sheet]) -> bytes:
     """A workbook of one sheet per (title, columns, records): bold header row frozen with the
     first column, a filter on every column, widths that fit the content (long text wrapped),
     printed on A4 landscape one page wide with the header on every page."""
-    book = xlsx.Book(creator="parsite")
-    header = book.style(xlsx.Style(bold=True, wrap=True, vertical="top"))
+    out = io.BytesIO()
+    book = xlsx.new_workbook(out, creator="parsite", created=clock.build_time())
+    header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     # (wrapped, a date) → the data cells' style: wrapped text at the top, dates as 25/12/2024
+    wrap_top = {"text_wrap": True, "valign": "top"}
     styles = {
-        (wrap, dated): book.style(
-            xlsx.Style(wrap=wrap, vertical="top" if wrap else None, number_format=DATE_FORMAT if dated else None)
-        )
-        for wrap in (False, True)
-        for dated in (False, True)
+        (False, False): None,
+        (False, True): book.add_format({"num_format": DATE_FORMAT}),
+        (True, False): book.add_format(wrap_top),
+        (True, True): book.add_format({**wrap_top, "num_format": DATE_FORMAT}),
     }
-    for title, columns, records in sheets:
-        rows = [[_sheet_value(record, key, kind) for _, key, kind in columns] for record in records]
+    for title, all_columns, records in sheets:
+        columns = shown(all_columns)
+        rows = [[_sheet_value(record, c.key, c.kind) for c in columns] for record in records]
         widths, wrapped = [], []  # columns of long text: at most WRAP_WIDTH wide, their text wrapped
-        for index, (heading, _, _) in enumerate(columns):
+        for index, heading in enumerate(c.title or c.key for c in columns):
             width = max([len(heading), *(_display_width(row[index]) for row in rows)]) + 2
             wrapped.append(width > WRAP_WIDTH)
             widths.append(min(WRAP_WIDTH, max(10, width)))
         long = [i for i, w in enumerate(wrapped) if w]
         one_line = row_height([])
-        sheet = xlsx.Sheet(
-            title,
-            widths,
-            rows=[(1, [(heading, header) for heading, _, _ in columns], None)],
-            freeze="B2",
-            auto_filter=f"A1:{xlsx.column_letter(len(columns))}{len(rows) + 1}",
-            print_title_rows=(1, 1),
-        )
-        for number, row in enumerate(rows, start=2):
+        sheet = book.add_worksheet(title)
+        for index, width in enumerate(widths):
+            sheet.set_column(index, index, width)
+        for index, column in enumerate(columns):
+            xlsx.write(sheet, 0, index, column.title, header)
+        for number, row in enumerate(rows, start=1):
             height = row_height([(str(row[i]), WRAP_WIDTH) for i in long if row[i] is not None])
-            cells = [(value, styles[wrap, type(value) is date]) for value, wrap in zip(row, wrapped, strict=True)]
-            sheet.rows.append((number, cells, height if height > one_line else None))
-        book.sheets.append(sheet)
-    return book.to_bytes(clock.build_time())
+            if height > one_line:
+                sheet.set_row(number, height)
+            for index, (value, wrap) in enumerate(zip(row, wrapped, strict=True)):
+                xlsx.write(sheet, number, index, value, styles[wrap, type(value) is date])
+        sheet.freeze_panes(1, 1)
+        sheet.autofilter(0, 0, len(rows), len(columns) - 1)
+        xlsx.print_on_a4(sheet, title_rows=(0, 0))
+    book.close()
+    return out.getvalue()
 
 
 def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _docx(site: Site, report: QuarterReport) -> bytes:
-    from .report_docx import report_docx  # python-docx: see _xlsx
+def tasks_csv(records: list[dict[str, Any]]) -> bytes:
+    return _csv(task_columns(), records)
+
+
+def tasks_xlsx(records: list[dict[str, Any]]) -> bytes:
+    return _xlsx([("Nhiệm vụ", task_columns(), records)])
+
+
+def tasks_json(site: Site, records: list[dict[str, Any]]) -> bytes:
+    return _json({"agency": site.agency.name, "tasks": records})
+
+
+def scores_json_bytes(site: Site) -> bytes:
+    return _json(scores_json(site))
+
+
+def scores_csv(records: list[dict[str, Any]]) -> bytes:
+    return _csv(SCORE_COLUMNS, records)
+
+
+def scores_xlsx(site: Site, records: list[dict[str, Any]]) -> bytes:
+    return _xlsx([("Điểm theo lĩnh vực", SCORE_COLUMNS, records), ("Tổng điểm", TOTAL_COLUMNS, total_records(site))])
+
+
+def report_docx_bytes(site: Site, report: QuarterReport) -> bytes:
+    from .report_docx import report_docx  # python-docx, imported only where downloads are made
 
     # The report's header names the agency as it was named at the end of the quarter reported.
     return report_docx(site.agency.at(report.end), report)
-
-
-def downloads(site: Site, site_url: str | None = None) -> dict[str, Callable[[], bytes]]:
-    """Every download of the site: docs-relative path → the function that makes its bytes.
-
-    The paths are known at once (pages link to them); the bytes are made when asked for,
-    each shared computation once (the task records, the calendar events).
-    """
-    tasks = functools.cache(lambda: [task_record(t, site.today) for t in site.tasks])
-    scores = functools.cache(lambda: score_records(site))
-    calendars = functools.cache(lambda: calendar_files(site, site_url))
-    files: dict[str, Callable[[], bytes]] = {
-        f"{FOLDER}/tasks.csv": lambda: _csv(TASK_COLUMNS, tasks()),
-        f"{FOLDER}/tasks.xlsx": lambda: _xlsx([("Nhiệm vụ", TASK_SHEET_COLUMNS, tasks())]),
-        f"{FOLDER}/tasks.json": lambda: _json({"agency": site.agency.name, "tasks": tasks()}),
-        f"{FOLDER}/scores.json": lambda: _json(scores_json(site)),
-        f"{FOLDER}/scores.csv": lambda: _csv(SCORE_COLUMNS, scores()),
-        f"{FOLDER}/scores.xlsx": lambda: _xlsx(
-            [
-                ("Điểm theo lĩnh vực", SCORE_SHEET_COLUMNS, scores()),
-                ("Tổng điểm", TOTAL_SHEET_COLUMNS, total_records(site)),
-            ]
-        ),
-    }
-    for path in schema_files():
-        files[f"{FOLDER}/schemas/{path.name}"] = path.read_bytes
-    files[finder.DATA] = lambda: finder.finder_json(site, site.today, _finder_links(site))
-    for path in calendar_paths(site):
-        files[path] = lambda path=path: calendars()[path]
-    feeds = functools.cache(lambda: feed_files(site, site_url))
-    for path in feed_paths(site):
-        files[path] = lambda path=path: feeds()[path]
-    files[SNAPSHOT] = lambda: snapshot_bytes(site)
-    for unit in workbook_units(site):
-        files[workbook_path(unit)] = lambda unit=unit: workbook_bytes(site, unit)
-    for report in quarter_reports(site):
-        files[report_path(report, "docx")] = lambda report=report: _docx(site, report)
-    files.update(share.image_files(site))
-    return files
-
-
-def _finder_links(site: Site) -> dict[str, str]:
-    """Addresses of unit and field pages, relative to the finder page (for its data file)."""
-    targets = [unit_path(u) for u in site.agency.units] + [field_path(f) for f in site.fields()]
-    return {target: html_link(FINDER, target) for target in targets}
-
-
-def export_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
-    """Every download of the site, keyed by docs-relative path."""
-    return {path: make() for path, make in downloads(site, site_url).items()}
-
-
-def write_downloads(made: dict[str, Callable[[], bytes]], folder: Path) -> None:
-    """Make every download of `downloads()` and write it under `folder`."""
-    for path, make in made.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(make())

@@ -32,10 +32,9 @@ from ..data_in.model import Site
 from ..fmt import html
 from .changes import Changes
 from .emblem import emblem
-from .exports import downloads, write_downloads
-from .feeds import page_feeds
 from .guide import GUIDE, render_guide
 from .paths import CHANGES, CHANGES_URL
+from .registry import Catalog, catalog, write_downloads
 from .render import build_stamp, html_titles, nav, page_titles, rendered_pages
 from .share import DEFAULT_IMAGE, Share, page_shares, share_meta
 
@@ -95,12 +94,14 @@ def _split(text: str) -> tuple[dict[str, Any], str]:
     return (meta if isinstance(meta, dict) else {}), text[match.end() :].lstrip("\n")
 
 
-def _page_meta(site: Site, path: str, share: Share, site_url: str | None, title: str | None = None) -> dict[str, Any]:
+def _page_meta(
+    site: Site, made: Catalog, path: str, share: Share, site_url: str | None, title: str | None = None
+) -> dict[str, Any]:
     """A page's meta as the hooks set it (site_hooks.on_page_context): the Atom feeds it
     announces and what a shared link to it shows (its description too)."""
     assert site.identity is not None  # set by assemble
     meta = share_meta(share, site.identity.name, site_url, path, title)
-    return {"atom_feeds": page_feeds(site, path), "share": meta, "description": meta["description"]}
+    return {"atom_feeds": made.announced(path), "share": meta, "description": meta["description"]}
 
 
 def project_config(config: dict[str, Any], site: Site, logo: str) -> dict[str, Any]:
@@ -130,7 +131,7 @@ def project_config(config: dict[str, Any], site: Site, logo: str) -> dict[str, A
         theme["custom_dir"] = THEME
     theme["logo"] = theme["favicon"] = logo
     config["theme"] = theme
-    config["extra"] = {**(config.get("extra") or {}), "build_stamp": build_stamp(), "changes_page": CHANGES_URL}
+    config["extra"] = {**(config.get("extra") or {}), "build_stamp": build_stamp(site), "changes_page": CHANGES_URL}
     extensions: list[Any] = []
     for entry in config.get("markdown_extensions") or []:
         name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
@@ -156,7 +157,8 @@ def write_project(site: Site, root: Path, data_dir: Path, out: Path, changes: Ch
     config = project_config(config, site, logo.path)
     titles = page_titles(site)
     site_url = config.get("site_url")
-    made = downloads(site, site_url)
+    outputs = catalog(site, site_url)
+    made = outputs.downloads()
     shares = page_shares(site)
     assert site.identity is not None  # set by assemble
     # The 404 page has no page: it shares the site's own card (site_hooks.on_config).
@@ -177,13 +179,13 @@ def write_project(site: Site, root: Path, data_dir: Path, out: Path, changes: Ch
         # A page written by hand shares the site's card under its own title (MkDocs's page.title).
         heading = _HEADING.search(markdown)
         title = str(meta.get("title") or (heading.group(1) if heading else shares[DEFAULT_IMAGE].title))
-        meta.update(_page_meta(site, path, shares[DEFAULT_IMAGE], site_url, title))
+        meta.update(_page_meta(site, outputs, path, shares[DEFAULT_IMAGE], site_url, title))
         page.write_text(_front_matter(meta, markdown), encoding="utf-8")
     count = 0
     for path, markdown in rendered_pages(site, changes):
         target = out / DOCS / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        meta = {"title": html(titles[path]), **_page_meta(site, path, shares[path], site_url)}
+        meta = {"title": html(titles[path]), **_page_meta(site, outputs, path, shares[path], site_url)}
         target.write_text(_front_matter(meta, markdown), encoding="utf-8")
         count += 1
     (out / DOCS / logo.path).parent.mkdir(parents=True, exist_ok=True)

@@ -27,13 +27,9 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from ..data_in.model import Site, Task, Unit
-from . import share
-from .calendars import calendar_path
-from .exports import FOLDER
-from .feeds import feed_path
+from ..data_in.model import Site, Task
 from .paths import FIELDS, HOME, OPEN_DATA, REPORTS, RESULTS, UNITS, field_path, plan_path, report_path, unit_path
-from .progress_workbook import workbook_path, workbook_tasks
+from .registry import catalog
 from .reports import quarter_reports
 
 # What an output reads besides the frame: None = every task; () = none; a list: these tasks;
@@ -43,33 +39,18 @@ EVERY_TASK: Reads = None
 NO_TASK: Reads = ()
 
 
-def reported_tasks(site: Site, unit: Unit) -> list[Task]:
-    """The tasks in a unit's feed: those it leads or supports, or reported progress on."""
-    return [
-        t
-        for t in site.tasks
-        if t.lead.id == unit.id
-        or any(u.id == unit.id for u in t.support)
-        or any(e.unit.id == unit.id for e in t.progress)
-    ]
-
-
 def output_reads(site: Site) -> dict[str, Reads]:
     """The tasks each page and download reads, by docs-relative path (outputs not named here
-    read every task). Where an output picks its tasks with a function, the same function is used."""
-    reads: dict[str, Reads] = {}
+    read every task). Where an output picks its tasks with a function, the same function is used;
+    the downloads declare theirs in outputs/registry.py."""
+    reads: dict[str, Reads] = dict(catalog(site).reads())
     for plan in site.plans:
         reads[plan_path(plan)] = plan.tasks  # the plan's appendix
-    for report in quarter_reports(site):  # the page and its .docx: the tasks of the plan reported
-        reads[report_path(report)] = reads[report_path(report, "docx")] = report.plan.tasks
+    for report in quarter_reports(site):  # the page: the tasks of the plan reported
+        reads[report_path(report)] = report.plan.tasks
     for unit in site.agency.units:
-        # Its page and calendar: the tasks it leads or supports (as unit.md.j2 and calendars pick them).
-        reads[unit_path(unit)] = reads[calendar_path(unit)] = [
-            *site.tasks_led_by(unit),
-            *site.tasks_supported_by(unit),
-        ]
-        reads[feed_path(unit)] = reported_tasks(site, unit)
-        reads[workbook_path(unit)] = workbook_tasks(site, unit)  # the tasks it leads
+        # Its page: the tasks it leads or supports (as unit.md.j2 picks them).
+        reads[unit_path(unit)] = [*site.tasks_led_by(unit), *site.tasks_supported_by(unit)]
     # Index pages. The reports' list and the open data page show no task; the home page, the
     # results and the fields' list show the current plan's; the units' list counts the tasks each
     # unit leads and supports (units.md.j2: tasks_led_by, tasks_supported_by), so it reads who
@@ -80,9 +61,6 @@ def output_reads(site: Site) -> dict[str, Reads]:
     reads[UNITS] = repr([(t.lead.id, [u.id for u in t.support]) for t in site.tasks])
     for field in site.fields():
         reads[field_path(field)] = [t for t in site.tasks if t.field.id == field.id]
-    # Scores come from the results (frame).
-    for path in (f"{FOLDER}/scores.json", f"{FOLDER}/scores.csv", f"{FOLDER}/scores.xlsx"):
-        reads[path] = NO_TASK
     return reads
 
 
@@ -115,9 +93,7 @@ def output_inputs(site: Site, data_dir: Path, *context: str) -> Callable[[str], 
     reads = output_reads(site)
 
     def inputs(path: str) -> str:
-        # Share images (share.image_files) show page titles and results, the schemas are code: no task.
-        no_task = path.startswith((f"{share.FOLDER}/", f"{FOLDER}/schemas/"))
-        read = NO_TASK if no_task else reads.get(path, EVERY_TASK)
+        read = reads.get(path, EVERY_TASK)
         if read is None:
             return f"{head}\nall:{every}"
         if isinstance(read, str):
