@@ -9,14 +9,20 @@ version; it converts and stores when it is not there. What `Page.render` sets is
 
 A conversion that logged a warning (a broken link, say) is not stored, so every build that meets
 it warns again and `mkdocs build --strict` still fails on it.
+
+This is the one module that touches MkDocs's page internals (`_title_from_render`,
+`present_anchor_ids`, `links_to_anchors`): they are what MkDocs 1.6 sets in `Page.render`. On
+another MkDocs version (`SUPPORTED`), pages are converted by MkDocs as usual, without the cache.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from typing import Any
 
+import mkdocs
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -119,8 +125,23 @@ def _apply(page: Page, files: Files, data: bytes) -> bool:
     return True
 
 
+# MkDocs versions whose Page.render sets exactly what _entry stores and _apply restores.
+SUPPORTED = "1.6."
+
+
+@functools.cache
+def supported(version: str = mkdocs.__version__) -> bool:
+    return version.startswith(SUPPORTED) and all(
+        hasattr(Page, name) or name in Page.__init__.__code__.co_names
+        for name in ("_title_from_render", "present_anchor_ids", "links_to_anchors")
+    )
+
+
 def attach(page: Page, cache: BuildCache, context: str) -> None:
-    """Give `page` a render that uses the cache (the page's Markdown is final by now)."""
+    """Give `page` a render that uses the cache (the page's Markdown is final by now); on an MkDocs
+    version this module was not written for, leave MkDocs's own."""
+    if cache.folder is None or not supported():
+        return
 
     def render(config: MkDocsConfig, files: Files) -> None:
         assert page.markdown is not None

@@ -31,7 +31,7 @@ Figures are printed, never asserted: these machines are noisy.
     python scripts/bench.py --instructions   # 1,000 tasks (--base N), about 15 minutes here
 
 counts instead of timing: one cold build of each side under valgrind's cachegrind (no cache
-simulation), in one process (PARSITE_WORKERS=1) and with a fixed hash seed, both at once. The
+simulation), with a fixed hash seed, both at once. The
 count of instructions a build executes does not depend on the machine's load or on the other
 side's luck, so it is the same on any machine with the same Python and libraries; it leaves out
 what the kernel does for the build (page faults, reading and writing files), which the CPU
@@ -195,7 +195,7 @@ INSTRUCTIONS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 def count_instructions(project: Path, baseline: str) -> dict[str, int]:
     """Instructions of one cold build of each side (ours with an empty cache), run side by side."""
-    env = {**ENV, "PARSITE_WORKERS": "1", "PYTHONHASHSEED": "0"}
+    env = {**ENV, "PYTHONHASHSEED": "0"}
     valgrind = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
     sides = {"build": ("mkdocs.yml", project / "cache-count"), "baseline": (baseline, None)}
     running = {}

@@ -21,6 +21,7 @@ from parsite.clock import ClockError  # noqa: E402  (after the path set-up above
 from parsite.outputs.changes import compare, find_previous  # noqa: E402
 from parsite.outputs.project import ProjectError, write_project  # noqa: E402
 from parsite.problems import DataError  # noqa: E402
+from parsite.settings import Settings  # noqa: E402
 from parsite.site import load_site  # noqa: E402
 
 
@@ -31,8 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         data = args.data.resolve()
-        site = load_site(data, ROOT)
-        changes = compare(find_previous(), site)  # as the MkDocs build does
+        settings = Settings.from_environment(ROOT)
+        site = load_site(data, ROOT, settings.today, settings.built)
+        changes = compare(find_previous(settings.previous, settings.deploy_target), site)  # as the MkDocs build does
         print(changes.summary())
         count = write_project(site, ROOT, data, args.out, changes)
     except (DataError, ClockError, ProjectError) as exc:

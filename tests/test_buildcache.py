@@ -15,6 +15,7 @@ import yaml
 from helpers import ROOT, copy_project, generate_data, mkdocs_build
 from parsite.buildcache import BuildCache, code_version
 from parsite.data_in.model import Site
+from parsite.settings import Settings
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -103,10 +104,14 @@ def test_a_foreign_folder_of_files_is_ignored(tmp_path: Path) -> None:
 
 
 def test_the_folder_comes_from_the_environment(tmp_path: Path) -> None:
-    assert BuildCache.for_project(tmp_path, "v", {}).folder == tmp_path / ".cache" / "parsite"
-    assert BuildCache.for_project(tmp_path, "v", {"PARSITE_CACHE": "elsewhere"}).folder == tmp_path / "elsewhere"
-    assert BuildCache.for_project(tmp_path, "v", {"PARSITE_CACHE": str(tmp_path / "abs")}).folder == tmp_path / "abs"
-    off = BuildCache.for_project(tmp_path, "v", {"PARSITE_CACHE": "off"})
+    def folder(environ: dict[str, str]) -> Path | None:
+        return Settings.from_environment(tmp_path, environ=environ).cache
+
+    assert folder({}) == tmp_path / ".cache" / "parsite"
+    assert folder({"PARSITE_CACHE": "elsewhere"}) == tmp_path / "elsewhere"
+    assert folder({"PARSITE_CACHE": str(tmp_path / "abs")}) == tmp_path / "abs"
+    assert folder({"PARSITE_CACHE": "off"}) is None
+    off = BuildCache(None, "v")
     off.put(off.key("page", "x"), b"x")
     assert off.folder is None and off.get(off.key("page", "x")) is None
     assert list(tmp_path.iterdir()) == []
@@ -280,8 +285,8 @@ def _outputs(data: Path) -> Outputs:
 
 def _made(site: Site, data: Path) -> Outputs:
     from parsite.outputs import share
-    from parsite.outputs.exports import downloads
     from parsite.outputs.reads import output_inputs
+    from parsite.outputs.registry import downloads
     from parsite.outputs.render import rendered_pages
 
     cards = share._cards(site)
@@ -384,8 +389,8 @@ def test_every_output_that_changes_has_a_new_key(dataset: tuple[Path, Outputs], 
 
 
 def test_one_task_edited_remakes_only_the_outputs_that_read_it(dataset: tuple[Path, Outputs], tmp_path: Path) -> None:
+    from parsite.outputs.feeds import unit_tasks as reported_tasks
     from parsite.outputs.paths import field_path, plan_path, unit_path
-    from parsite.outputs.reads import reported_tasks
     from parsite.site import load_site
 
     folder, (before, before_keys) = dataset
@@ -424,7 +429,7 @@ def test_keys_are_the_same_in_another_process(dataset: tuple[Path, Outputs]) -> 
         "site = load_site(data, data.parent); inputs = output_inputs(site, data, 'x');"
         "print([inputs(p) for p in page_paths(site)])"
     )
-    env = {**os.environ, "SITE_TODAY": "2025-06-30"}
+    env = {**os.environ, "SITE_TODAY": "2025-06-30", "SOURCE_DATE_EPOCH": "1764370800"}
     runs = [
         subprocess.run(
             [sys.executable, "-c", script],

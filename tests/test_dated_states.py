@@ -166,13 +166,13 @@ def test_compare_lists_results_and_edited_entries(site) -> None:
 
 
 def test_previous_release_lookup(tmp_path: Path) -> None:
-    assert find_previous({}).data is None
-    remote = find_previous({"DEPLOY_TARGET": "deploy@portal.example:/var/www/cchc"})
+    assert find_previous("", "").data is None
+    remote = find_previous("", "deploy@portal.example:/var/www/cchc")
     assert remote.data is None and "PARSITE_PREVIOUS" in remote.why
     broken = tmp_path / "snapshot.json"
     broken.write_text("{not json", encoding="utf-8")
-    assert "không đọc được" in find_previous({"PARSITE_PREVIOUS": str(broken)}).why
-    missing = find_previous({"DEPLOY_TARGET": str(tmp_path / "none")})
+    assert "không đọc được" in find_previous(str(broken), "").why
+    missing = find_previous("", str(tmp_path / "none"))
     assert missing.data is None and "không có bản đang phát hành" in missing.why
     assert str(tmp_path) not in missing.why  # the deploy target is a secret: never printed
 

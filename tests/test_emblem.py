@@ -135,7 +135,7 @@ def test_a_hostile_svg_is_refused(tmp_path: Path, name: str) -> None:
     message = str(caught.value)
     assert "data/agency.yml:" in message
     assert "agency.emblem: tệp data/bieu-trung.svg " in message
-    assert message.endswith("; hãy dùng ảnh SVG tĩnh hoặc PNG")
+    assert message.endswith("; hãy dùng ảnh SVG tĩnh hoặc PNG [emblem]")
     for expected in REFUSED[name]:
         assert expected in message
     with pytest.raises(ValueError, match=r"tệp data/bieu-trung\.svg"):  # never published as given

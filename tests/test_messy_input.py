@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers import GOLDEN
-from parsite.outputs.exports import downloads, write_downloads
+from parsite.outputs.registry import downloads, write_downloads
 from parsite.outputs.render import page_titles, render_pages
 from parsite.problems import DataError
 from parsite.site import load_site
@@ -134,7 +134,6 @@ def _write(data: Path, choices: dict[int, str]) -> None:
 
 
 def test_messy_values_are_refused_with_a_line_or_published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PARSITE_WORKERS", "1")  # hundreds of small loads: no fork each time
     data = tmp_path / "data"
     accepted: dict[int, list[str]] = {}
     for i, (file, _, value) in enumerate(PLACES):

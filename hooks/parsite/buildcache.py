@@ -30,14 +30,11 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-ENV = "PARSITE_CACHE"
-DEFAULT = Path(".cache") / "parsite"
-OFF = frozenset({"off", "0", "no", "false"})
 MAGIC = b"parsite-cache 1\n"
 # The libraries whose version changes what the build makes (pages, downloads, compressed copies).
 LIBRARIES = (
@@ -115,17 +112,6 @@ class BuildCache:
     written: int = 0
     _seen: set[str] = field(default_factory=set, repr=False)
 
-    @classmethod
-    def for_project(cls, root: Path, version: str, environ: dict[str, str] | None = None) -> BuildCache:
-        """The project's cache: PARSITE_CACHE (a folder, or `off`), else `.cache/parsite/` under `root`."""
-        configured = (os.environ if environ is None else environ).get(ENV, "").strip()
-        if configured.lower() in OFF:
-            return cls(None, version)
-        folder = Path(configured) if configured else root / DEFAULT
-        if not folder.is_absolute():
-            folder = root / folder
-        return cls(folder, version)
-
     def key(self, kind: str, *parts: bytes | str) -> str:
         """The key of what `kind` makes from `parts`, for this code version."""
         return _digest([MAGIC, self.version.encode("ascii"), kind.encode("utf-8"), *map(_bytes, parts)])
@@ -192,22 +178,17 @@ class BuildCache:
             return
         self.written += 1
 
-    def pages(
-        self, inputs: Callable[[str], str], paths: list[str], render: Callable[[str], str]
-    ) -> Iterator[tuple[str, str]]:
-        """Generated pages in reading order, each from the cache when a page of the same inputs
-        (`inputs(path)`) was stored, else rendered (`render(path)`) and stored."""
-        for path in paths:
-            key = self.key("page-markdown", inputs(path), path)
-            data = self.get(key)
-            markdown = None
-            if data is not None:
-                with contextlib.suppress(UnicodeDecodeError):
-                    markdown = data.decode("utf-8")
-            if markdown is None:
-                markdown = render(path)
-                self.put(key, markdown.encode("utf-8"))
-            yield path, markdown
+    def page(self, inputs: Callable[[str], str], path: str, render: Callable[[str], str]) -> str:
+        """A generated page's Markdown: from the cache when a page of the same inputs (`inputs(path)`)
+        was stored, else rendered (`render(path)`) and stored."""
+        key = self.key("page-markdown", inputs(path), path)
+        data = self.get(key)
+        if data is not None:
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode("utf-8")
+        markdown = render(path)
+        self.put(key, markdown.encode("utf-8"))
+        return markdown
 
     def download(self, inputs: Callable[[str], str], path: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
         """`make`, answered from the cache when a download of the same inputs (`inputs(path)`) was stored."""

@@ -1,4 +1,5 @@
-""" "Today" and the build time, in Vietnam (Asia/Ho_Chi_Minh), pinnable for tests.
+""" "Today" and the build time, in Vietnam (Asia/Ho_Chi_Minh), pinnable for tests and
+reproducible builds; read from the environment once, by parsite.settings.
 
 - SITE_TODAY=YYYY-MM-DD pins today (overdue tasks, reports);
 - SOURCE_DATE_EPOCH (seconds) pins the build time shown in the footer and calendars.
@@ -7,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,9 +19,9 @@ class ClockError(ValueError):
     """SITE_TODAY or SOURCE_DATE_EPOCH is not readable."""
 
 
-def build_time() -> datetime:
-    """The build time in Vietnam."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+def build_time(environ: Mapping[str, str] = os.environ) -> datetime:
+    """The build time in Vietnam: SOURCE_DATE_EPOCH, else now."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), UTC).astimezone(VIETNAM)
@@ -28,17 +30,13 @@ def build_time() -> datetime:
     return datetime.now(VIETNAM).replace(microsecond=0)
 
 
-def build_time_pinned() -> bool:
-    """Whether SOURCE_DATE_EPOCH sets the build time (two builds then share it)."""
-    return bool(os.environ.get("SOURCE_DATE_EPOCH"))
-
-
-def today() -> date:
-    """Today's date in Vietnam, not UTC (at 01:00 in Hà Nội it is still yesterday in UTC)."""
-    pinned = os.environ.get("SITE_TODAY")
+def today(environ: Mapping[str, str] = os.environ, built: datetime | None = None) -> date:
+    """Today's date in Vietnam, not UTC (at 01:00 in Hà Nội it is still yesterday in UTC):
+    SITE_TODAY, else the day of the build time."""
+    pinned = environ.get("SITE_TODAY")
     if pinned:
         try:
             return date.fromisoformat(pinned)
         except ValueError:
             raise ClockError(f"SITE_TODAY={pinned!r}: phải là ngày dạng YYYY-MM-DD") from None
-    return build_time().date()
+    return (built or build_time(environ)).date()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import stat
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from . import clock, parallel
 from .data_in import schema, validate
 from .data_in.assemble import assemble
 from .data_in.load import Source, load_file
 from .data_in.model import Site
 from .outputs.emblem import check_emblem
 from .problems import DataError, Problem
+from .settings import Settings
 
 # Fixed files under data/, with the schema each one follows.
 FIXED = {"agency.yml": "agency", "methodology.yml": "methodology", "documents.yml": "documents"}
@@ -51,19 +51,23 @@ def _read(path: Path, display: str, schema_name: str, data_root: Path) -> tuple[
     return source, found
 
 
-def load_site(data_dir: Path, root: Path | None = None, today: date | None = None) -> Site:
+def load_site(
+    data_dir: Path, root: Path | None = None, today: date | None = None, built: datetime | None = None
+) -> Site:
     """Load everything under `data_dir`; raise DataError listing every problem found.
 
-    `root` is the folder paths in messages are relative to (the project root); `today`
-    defaults to today in Vietnam (SITE_TODAY pins it).
+    `root` is the folder paths in messages are relative to (the project root); `today` and
+    `built` (the build time) default to the environment's (parsite.settings).
     """
     root = root or data_dir.parent
+    if today is None or built is None:
+        settings = Settings.from_environment(root)
+        today, built = today or settings.today, built or settings.built
     data_root = data_dir.resolve()
     problems: list[Problem] = []
     ok: set[str] = set()
 
-    # Every file the site reads, with its schema; then each is read and checked once,
-    # the large ones in parallel (parallel.py).
+    # Every file the site reads, with its schema; then each is read and checked once.
     wanted: list[tuple[Path, str]] = [(data_dir / name, schema_name) for name, schema_name in FIXED.items()]
     wanted += [(data_dir / name, schema_name) for name, schema_name in OPTIONAL.items() if (data_dir / name).exists()]
     result_paths = sorted((data_dir / "results").glob("*.yml"))
@@ -71,11 +75,7 @@ def load_site(data_dir: Path, root: Path | None = None, today: date | None = Non
     plan_folders = sorted(p for p in (data_dir / "plans").glob("*") if p.is_dir())
     for folder in plan_folders:
         wanted += [(folder / "plan.yml", "plan"), (folder / "tasks.yml", "tasks")]
-    read = parallel.balanced_map(
-        lambda item: _read(item[0], _display(item[0], root), item[1], data_root),
-        wanted,
-        weight=lambda item: item[0].stat().st_size if item[0].is_file() else 0,
-    )
+    read = [_read(path, _display(path, root), schema_name, data_root) for path, schema_name in wanted]
     sources: dict[Path, Source] = {}
     for (path, _), (source, found) in zip(wanted, read, strict=True):
         sources[path] = source
@@ -129,4 +129,4 @@ def load_site(data_dir: Path, root: Path | None = None, today: date | None = Non
     problems += check_emblem(fixed["agency.yml"], data_dir)
     if problems:
         raise DataError(problems)
-    return assemble(raw, today or clock.today())
+    return assemble(raw, today, built)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from ..dates import parse_deadline, parse_iso
 from .model import (
@@ -237,7 +237,7 @@ def _province(data: dict, docs: dict[str, Document]) -> Province:
     )
 
 
-def assemble(raw: RawData, today: date) -> Site:
+def assemble(raw: RawData, today: date, built: datetime) -> Site:
     """Build the site model from data that passed validation."""
     docs = _documents(raw)
     agency = _agency(raw, docs)
@@ -256,6 +256,7 @@ def assemble(raw: RawData, today: date) -> Site:
         results=tuple(results[y] for y in sorted(results)),
         plans=plans,
         today=today,
+        built=built,
         province=_province(raw.province.data, docs) if raw.province else None,
         identity=_identity(raw, agency),
     )

@@ -6,7 +6,7 @@ Unknown values are None, never a guess: the renderer shows them as "chưa có s�
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from ..dates import Deadline
@@ -414,7 +414,8 @@ class Site:
     methodologies: tuple[Methodology, ...]
     results: tuple[YearResult, ...]  # oldest first
     plans: tuple[Plan, ...]  # oldest first
-    today: date  # in Vietnam; pinned by SITE_TODAY
+    today: date  # in Vietnam; pinned by SITE_TODAY (parsite.settings)
+    built: datetime  # the build time, in Vietnam; pinned by SOURCE_DATE_EPOCH (parsite.settings)
     province: Province | None = None
     identity: Identity | None = None  # set by assemble; None only in hand-made models
 

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import clock, fmt
+from .. import fmt
 from ..data_in import progress
 from ..data_in.model import ProgressEntry, Site, Task, YearResult
 
@@ -69,7 +67,7 @@ def snapshot(site: Site) -> dict[str, Any]:
     """What the data says on the build's day, in the form the next build compares with."""
     return {
         "format": FORMAT,
-        "built": clock.build_time().isoformat(),
+        "built": site.built.isoformat(),
         "today": site.today.isoformat(),
         "tasks": [_task_record(t, progress.state(t, site.today)) for t in site.tasks],
         "results": [_result_record(r) for r in site.results],
@@ -93,10 +91,9 @@ class Previous:
         return f"{self.why}\n{hashlib.sha256(snapshot.encode('utf-8')).hexdigest()}"
 
 
-def find_previous(environ: Mapping[str, str] = os.environ) -> Previous:
-    """The previous release's snapshot, from PARSITE_PREVIOUS or a folder DEPLOY_TARGET."""
-    given = environ.get("PARSITE_PREVIOUS", "").strip()
-    target = environ.get("DEPLOY_TARGET", "").strip()
+def find_previous(given: str, target: str) -> Previous:
+    """The previous release's snapshot, from PARSITE_PREVIOUS (`given`) or a folder DEPLOY_TARGET
+    (`target`), as parsite.settings read them."""
     if given:
         path = Path(given)
         if path.is_dir():

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import deflate
 
-from .. import parallel
 from ..buildcache import BuildCache
 
 try:  # pinned in requirements.txt; without it the site still gets its .gz files
@@ -83,12 +82,12 @@ def _compress(path: Path, cache: BuildCache | None = None) -> tuple[int, int, in
 
 
 def precompress(site_dir: Path, cache: BuildCache | None = None) -> Compressed:
-    """Write `.gz` and `.br` beside every text file of `site_dir` (shared out over the workers, largest first).
+    """Write `.gz` and `.br` beside every text file of `site_dir`.
 
     With a `cache`, a file compressed by an earlier build (same bytes) gets its copies from it.
     """
     files = text_files(site_dir)
-    sizes = parallel.balanced_map(lambda p: _compress(p, cache), files, weight=lambda p: p.stat().st_size)
+    sizes = [_compress(path, cache) for path in files]
     return Compressed(
         len(files),
         sum(s[0] for s in sizes),

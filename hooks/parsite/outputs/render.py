@@ -6,8 +6,11 @@ them as virtual files and `scripts/generate.py` writes them to a folder.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import operator
 import posixpath
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -15,12 +18,13 @@ from typing import Any, NamedTuple
 
 import jinja2
 import yaml
+from jinja2.bccache import Bucket
 
-from .. import clock, compiled, fmt
+from .. import compiled, fmt
 from ..data_in import analysis, progress
 from ..data_in.currency import currency
 from ..data_in.model import AGENCY_CHANGE_LABELS, UNIT_CHANGE_LABELS, Site, Task
-from . import charts, compiled_templates, finder
+from . import charts, columns, finder
 from .calendars import calendar_path
 from .changes import Changes
 from .changes import none as no_changes
@@ -45,9 +49,9 @@ from .progress_workbook import workbook_path
 from .reports import quarter_reports
 
 
-def build_stamp() -> str:
+def build_stamp(site: Site) -> str:
     """'Cập nhật lúc 02:00 ngày 29/11/2026', in Vietnam time."""
-    moment = clock.build_time()
+    moment = site.built
     return f"Cập nhật lúc {moment:%H:%M} ngày {fmt.day(moment.date())}"
 
 
@@ -105,11 +109,43 @@ def environment() -> jinja2.Environment:
         AGENCY_CHANGE_LABELS=AGENCY_CHANGE_LABELS,
         TASK_TABLE=TASK_TABLE,
     )
-    # Compiled once and kept like Python's own bytecode (compiled_templates.py), after the filters
-    # are set: whether a filter is passed the context is written into the compiled code.
-    folder = compiled.folder_beside(TEMPLATES)
-    env.bytecode_cache = compiled_templates.CompiledTemplates(folder, compiled_templates.settings(env))
+    # Set after the filters: whether a filter is passed the context is written into the compiled code.
+    env.bytecode_cache = CompiledTemplates(env)
     return env
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """The code Jinja compiles from each template, kept as Python keeps bytecode: beside the
+    templates (`templates/__pycache__/`, or under PYTHONPYCACHEPREFIX), read in any case, written
+    unless Python writes none (`-B`, PYTHONDONTWRITEBYTECODE). An entry that cannot be read or
+    written is skipped: the template is compiled, as without the cache."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        # Jinja names an entry after the template alone and checks only its source and the Python
+        # version; what else shapes the compiled code (Jinja's version, the syntax and whitespace
+        # options, which filters and tests are passed the context) goes in the file name, so code
+        # compiled under other settings is never read.
+        options = sorted((k, v) for k, v in vars(env).items() if isinstance(v, str | bool | int | None))
+        functions = [*env.filters.items(), *env.tests.items()]
+        passes = sorted((name, str(getattr(f, "jinja_pass_arg", ""))) for name, f in functions)
+        shape = repr((jinja2.__version__, options, passes, sorted(env.extensions)))
+        digest = hashlib.sha256(shape.encode()).hexdigest()[:16]
+        super().__init__(str(compiled.folder_beside(TEMPLATES)), f"__jinja2_%s.{digest}.cache")
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        # Jinja skips a missing file and a damaged code object, but not an unreadable folder or a
+        # damaged header (the template's checksum, unpickled), which can raise almost anything.
+        try:
+            super().load_bytecode(bucket)
+        except Exception:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if sys.dont_write_bytecode:
+            return
+        with contextlib.suppress(OSError):  # a read-only install: compiled each time
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
 
 
 def compile_templates() -> None:
@@ -217,7 +253,7 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         feed_path=feed_path,
         plan_day=plan_day,
         task_rows=_task_rows(site, html_url),
-        build_stamp=build_stamp(),
+        build_stamp=build_stamp(site),
         url=url,
         html_url=html_url,
         plan_path=plan_path,
@@ -252,6 +288,21 @@ class PageJob(NamedTuple):
     context: dict[str, Any]
 
 
+def _open_data() -> dict[str, Any]:
+    """The open-data page's context: the downloads as declared (made when the page is rendered:
+    the catalog lists the share images, which are made from the list of pages), and the tables'
+    columns."""
+    from . import registry  # registry imports share, which imports this module
+
+    return {
+        "catalog": registry.catalog,
+        "SECTIONS": registry.SECTIONS,
+        "task_columns": columns.task_columns(),
+        "score_columns": columns.SCORE_COLUMNS,
+        "total_columns": columns.TOTAL_COLUMNS,
+    }
+
+
 def page_jobs(site: Site, changes: Changes | None = None) -> list[PageJob]:
     """Every generated page, in reading order.
 
@@ -264,7 +315,7 @@ def page_jobs(site: Site, changes: Changes | None = None) -> list[PageJob]:
         PageJob(UNITS, "units.md.j2", "Đơn vị", {}),
         PageJob(FIELDS, "fields.md.j2", "Lĩnh vực Chỉ số CCHC", {}),
         PageJob(FINDER, "finder.md.j2", "Tra cứu nhiệm vụ", {}),
-        PageJob(OPEN_DATA, "open-data.md.j2", "Dữ liệu mở", {}),
+        PageJob(OPEN_DATA, "open-data.md.j2", "Dữ liệu mở", _open_data()),
         PageJob(REPORTS, "reports.md.j2", "Báo cáo tiến độ", {"reports": reports}),
     ]
     jobs += [PageJob(report_path(r), "report.md.j2", f"Báo cáo {r.label}", {"report": r}) for r in reports]

@@ -48,7 +48,7 @@ class QuarterReport:
     """One quarter of one plan; its content is worked out when first read.
 
     The navigation and the list of reports need only the period; a page or a .docx
-    needs the content (rendered in parallel processes, each works out what it shows).
+    needs the content, worked out when first read.
     """
 
     site: Site
@@ -88,7 +88,7 @@ class QuarterReport:
         the build time."""
         if self.complete:
             return datetime.combine(self.end, time(23, 59, 58), clock.VIETNAM)
-        return clock.build_time()
+        return self.site.built
 
     @functools.cached_property
     def summary(self) -> progress.Summary:
