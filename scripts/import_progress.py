@@ -24,9 +24,9 @@ from collections import Counter
 from pathlib import Path
 
 from _core import DATA, ROOT
-from parsite import clock
 from parsite.clock import ClockError
 from parsite.problems import DataError
+from parsite.settings import Settings
 from parsite.tools.progress_import import UsageError, import_progress
 
 MAX_LISTED = 20  # lines of each list: the whole output stays a few dozen lines whatever the files
@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(listed([f"Không có tệp {path}" for path in missing])), file=sys.stderr)
         return 1
     try:
-        outcome = import_progress(args.data.resolve(), args.files, ROOT, clock.today(), args.unit)
+        today = Settings.from_environment(ROOT).today
+        outcome = import_progress(args.data.resolve(), args.files, ROOT, today, args.unit)
     except DataError as exc:
         print(f"Không nhập: dữ liệu hiện có lỗi, hãy sửa trước (./scripts/check).\n{exc}", file=sys.stderr)
         return 1

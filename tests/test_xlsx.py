@@ -110,7 +110,7 @@ def published_workbooks(site: Site) -> dict[str, bytes]:
     """Every workbook the site publishes (outputs/registry.py declares them), made as it makes them."""
     records = [exports.task_record(t, site.today) for t in site.tasks]
     files = {
-        f"{exports.FOLDER}/tasks.xlsx": exports.tasks_xlsx(records),
+        f"{exports.FOLDER}/tasks.xlsx": exports.tasks_xlsx(site, records),
         f"{exports.FOLDER}/scores.xlsx": exports.scores_xlsx(site, exports.score_records(site)),
     }
     return files | {workbook_path(unit): workbook_bytes(site, unit) for unit in workbook_units(site)}
@@ -263,7 +263,7 @@ def test_every_task_is_in_the_workbooks(tasks: int, tmp_path: Path, monkeypatch:
     data = generate_data(tmp_path / "data", tasks=tasks) if tasks else ROOT / "data"
     site = load_site(data, data.parent)
     records = [exports.task_record(t, site.today) for t in site.tasks]
-    sheet = load_workbook(io.BytesIO(exports.tasks_xlsx(records)))["Nhiệm vụ"]
+    sheet = load_workbook(io.BytesIO(exports.tasks_xlsx(site, records)))["Nhiệm vụ"]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [t.id for t in site.tasks]
     for unit in workbook_units(site):
         progress = load_workbook(io.BytesIO(workbook_bytes(site, unit)))[SHEET]

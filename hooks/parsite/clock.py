@@ -7,7 +7,6 @@ reproducible builds; read from the environment once, by parsite.settings.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -19,7 +18,7 @@ class ClockError(ValueError):
     """SITE_TODAY or SOURCE_DATE_EPOCH is not readable."""
 
 
-def build_time(environ: Mapping[str, str] = os.environ) -> datetime:
+def build_time(environ: Mapping[str, str]) -> datetime:
     """The build time in Vietnam: SOURCE_DATE_EPOCH, else now."""
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch:
@@ -30,7 +29,7 @@ def build_time(environ: Mapping[str, str] = os.environ) -> datetime:
     return datetime.now(VIETNAM).replace(microsecond=0)
 
 
-def today(environ: Mapping[str, str] = os.environ, built: datetime | None = None) -> date:
+def today(environ: Mapping[str, str], built: datetime) -> date:
     """Today's date in Vietnam, not UTC (at 01:00 in Hà Nội it is still yesterday in UTC):
     SITE_TODAY, else the day of the build time."""
     pinned = environ.get("SITE_TODAY")
@@ -39,4 +38,4 @@ def today(environ: Mapping[str, str] = os.environ, built: datetime | None = None
             return date.fromisoformat(pinned)
         except ValueError:
             raise ClockError(f"SITE_TODAY={pinned!r}: phải là ngày dạng YYYY-MM-DD") from None
-    return (built or build_time(environ)).date()
+    return built.date()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from .. import clock, fmt
+from .. import fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task, Unit
 from .paths import task_address
@@ -83,7 +83,7 @@ def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Eve
     return event
 
 
-def _calendar(site: Site, name: str, events: list[bytes]) -> bytes:
+def _calendar(site: Site, name: str, events: list[Event]) -> bytes:
     from icalendar import Calendar
 
     calendar = Calendar()
@@ -93,20 +93,19 @@ def _calendar(site: Site, name: str, events: list[bytes]) -> bytes:
     # line breaks are escaped as in TEXT, which calendar programs show as one line.
     calendar.add("x-wr-calname", name.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
     calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
-    # A component's lines do not depend on what holds it: each event is serialised once, for the
-    # calendar of all tasks and its units' calendars, and goes before the calendar's last line.
-    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
-    return head + b"".join(events) + b"END:VCALENDAR" + end
+    for event in events:
+        calendar.add_component(event)
+    return calendar.to_ical()
 
 
 def calendar_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
     """The feed of all tasks and one per unit (the tasks it leads or supports)."""
-    stamp = clock.build_time().astimezone(UTC)  # DTSTAMP: the build time (SOURCE_DATE_EPOCH pins it)
-    events: dict[Task, bytes] = {}
+    stamp = site.built.astimezone(UTC)  # DTSTAMP: the build time (SOURCE_DATE_EPOCH pins it)
+    events: dict[Task, Event] = {}
     for task in sorted(site.tasks, key=lambda t: (t.plan_year, t.id)):
         event = _event(site, task, site_url, stamp)
         if event is not None:
-            events[task] = event.to_ical()
+            events[task] = event
     files = {calendar_path(): _calendar(site, f"Hạn nhiệm vụ CCHC – {site.agency.short}", list(events.values()))}
     for unit in site.agency.units:
         mine = set(unit_tasks(site, unit))

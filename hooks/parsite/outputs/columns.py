@@ -109,26 +109,30 @@ INTERNAL = {
     "status": "không còn dùng (trạng thái được ghi theo ngày trong nhật ký tiến độ)",
 }
 
+_YEAR = Column("year", "Năm", NUMBER, "năm được đánh giá")
+_METHODOLOGY = Column("methodology", "Bộ chỉ số áp dụng từ năm", NUMBER, "năm bắt đầu áp dụng bộ chỉ số của năm đó")
+_SOURCE = Column("source", "Nguồn", TEXT, "số văn bản công bố, hoặc kế hoạch mà kết quả được suy ra từ đó")
+
 SCORE_COLUMNS = (
-    Column("year", "Năm", NUMBER, "năm được đánh giá"),
-    Column("methodology", "Bộ chỉ số áp dụng từ năm", NUMBER, "năm bắt đầu áp dụng bộ chỉ số của năm đó"),
+    _YEAR,
+    _METHODOLOGY,
     Column("field", "Lĩnh vực", NUMBER, "số lĩnh vực"),
     Column("field_name", "Tên lĩnh vực", TEXT, "tên lĩnh vực theo bộ chỉ số của năm đó"),
     Column("max", "Điểm tối đa", NUMBER, "điểm tối đa của lĩnh vực"),
     Column("points", "Điểm đạt", NUMBER, "điểm đạt"),
     Column("lost", "Điểm bị trừ", NUMBER, "điểm bị trừ"),
-    Column("source", "Nguồn", TEXT, "số văn bản công bố, hoặc kế hoạch mà kết quả được suy ra từ đó"),
+    _SOURCE,
 )
 
 TOTAL_COLUMNS = (
-    Column("year", "Năm", NUMBER, "năm được đánh giá"),
-    Column("methodology", "Bộ chỉ số áp dụng từ năm", NUMBER, "năm bắt đầu áp dụng bộ chỉ số của năm đó"),
+    _YEAR,
+    _METHODOLOGY,
     Column("total", "Tổng điểm", NUMBER, "tổng điểm"),
     Column("max_total", "Điểm tối đa", NUMBER, "điểm tối đa của bộ chỉ số"),
     Column("rank", "Xếp hạng", NUMBER, "thứ hạng"),
     Column("ranked_count", "Số đơn vị được xếp hạng", NUMBER, "số đơn vị được xếp hạng"),
     Column("rank_derived", "Thứ hạng suy ra", TEXT, '"có" khi thứ hạng được suy ra'),
-    Column("source", "Nguồn", TEXT, "số văn bản công bố, hoặc kế hoạch mà kết quả được suy ra từ đó"),
+    _SOURCE,
     Column("note", "Ghi chú", TEXT, "ghi chú"),
 )
 

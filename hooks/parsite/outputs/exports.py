@@ -7,11 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from .. import clock, fmt
+from .. import fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task
 from . import xlsx
@@ -181,12 +181,12 @@ def _display_width(value: Any) -> int:
 Sheet = tuple[str, tuple[Column, ...], list[dict[str, Any]]]
 
 
-def _xlsx(sheets: list[Sheet]) -> bytes:
+def _xlsx(sheets: list[Sheet], built: datetime) -> bytes:
     """A workbook of one sheet per (title, columns, records): bold header row frozen with the
     first column, a filter on every column, widths that fit the content (long text wrapped),
     printed on A4 landscape one page wide with the header on every page."""
     out = io.BytesIO()
-    book = xlsx.new_workbook(out, creator="parsite", created=clock.build_time())
+    book = xlsx.new_workbook(out, creator="parsite", created=built)
     header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     # (wrapped, a date) → the data cells' style: wrapped text at the top, dates as 25/12/2024
     wrap_top = {"text_wrap": True, "valign": "top"}
@@ -232,8 +232,8 @@ def tasks_csv(records: list[dict[str, Any]]) -> bytes:
     return _csv(task_columns(), records)
 
 
-def tasks_xlsx(records: list[dict[str, Any]]) -> bytes:
-    return _xlsx([("Nhiệm vụ", task_columns(), records)])
+def tasks_xlsx(site: Site, records: list[dict[str, Any]]) -> bytes:
+    return _xlsx([("Nhiệm vụ", task_columns(), records)], site.built)
 
 
 def tasks_json(site: Site, records: list[dict[str, Any]]) -> bytes:
@@ -249,7 +249,8 @@ def scores_csv(records: list[dict[str, Any]]) -> bytes:
 
 
 def scores_xlsx(site: Site, records: list[dict[str, Any]]) -> bytes:
-    return _xlsx([("Điểm theo lĩnh vực", SCORE_COLUMNS, records), ("Tổng điểm", TOTAL_COLUMNS, total_records(site))])
+    sheets = [("Điểm theo lĩnh vực", SCORE_COLUMNS, records), ("Tổng điểm", TOTAL_COLUMNS, total_records(site))]
+    return _xlsx(sheets, site.built)
 
 
 def report_docx_bytes(site: Site, report: QuarterReport) -> bytes:

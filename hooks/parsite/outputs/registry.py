@@ -183,7 +183,7 @@ OUTPUTS: tuple[Output, ...] = (
         "tasks-xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         'bảng Excel (trang tính "Nhiệm vụ"), mỗi dòng một nhiệm vụ, cột Năm kế hoạch để lọc theo kế hoạch.',
-        _one(f"{DATA}/tasks.xlsx", lambda c: exports.tasks_xlsx(c.task_records), EVERY_TASK),
+        _one(f"{DATA}/tasks.xlsx", lambda c: exports.tasks_xlsx(c.site, c.task_records), EVERY_TASK),
         section="tasks",
     ),
     Output(
