@@ -189,3 +189,12 @@ def test_editors_guide_is_linked_from_the_footer_not_the_navigation(built_site: 
         assert "Dành cho cán bộ:" in footer and "huong-dan/" in footer
     guide = page_text(built_site, "huong-dan")
     assert "bản xem trước chạy trên máy của bạn" in guide
+
+
+def test_the_404_page_links_within_the_site(built_site: Path) -> None:
+    """The 404 page is served at any depth, so its links are absolute paths; none may start with
+    "//", which a browser reads as another host (http://thay-doi/)."""
+    html = (built_site / "404.html").read_text(encoding="utf-8")
+    links = re.findall(r'(?:href|src)="([^"]+)"', html)
+    assert links and not [link for link in links if link.startswith("//")]
+    assert 'href="/thay-doi/"' in html

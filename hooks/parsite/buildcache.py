@@ -57,12 +57,14 @@ KEEP_DAYS = 14
 _PRUNED = ".pruned"  # its time: the last prune (one a day is enough)
 
 
-def _digest(parts: Iterable[bytes]) -> str:
-    """SHA-256 of the parts, each length-prefixed (so ('ab', 'c') and ('a', 'bc') differ)."""
+def digest(parts: Iterable[bytes | str]) -> str:
+    """SHA-256 of the parts (text as UTF-8), each length-prefixed (so ('ab', 'c') and ('a', 'bc')
+    differ): the one digest of the build cache's keys and entries and of outputs/reads.py."""
     hasher = hashlib.sha256()
     for part in parts:
-        hasher.update(len(part).to_bytes(8, "big"))
-        hasher.update(part)
+        data = _bytes(part)
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
     return hasher.hexdigest()
 
 
@@ -70,7 +72,7 @@ def _bytes(part: bytes | str) -> bytes:
     return part if isinstance(part, bytes) else part.encode("utf-8")
 
 
-def tree_digest(folder: Path, suffixes: frozenset[str] | None = None) -> str:
+def treedigest(folder: Path, suffixes: frozenset[str] | None = None) -> str:
     """SHA-256 of every file under `folder` (relative names and bytes, in name order).
 
     `suffixes` limits it to files with those endings; caches and compiled files never count.
@@ -83,21 +85,21 @@ def tree_digest(folder: Path, suffixes: frozenset[str] | None = None) -> str:
             if suffixes is not None and path.suffix not in suffixes:
                 continue
             parts += [path.relative_to(folder).as_posix().encode("utf-8"), path.read_bytes()]
-    return _digest(parts)
+    return digest(parts)
 
 
 def code_version(*folders: Path) -> str:
     """What makes the output besides the data: the source under `folders`, Python and the libraries."""
     parts = [sys.version.encode("utf-8")]
     for folder in folders:
-        parts.append(tree_digest(folder, SOURCE_SUFFIXES).encode("ascii"))
+        parts.append(treedigest(folder, SOURCE_SUFFIXES).encode("ascii"))
     for name in LIBRARIES:
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
             version = "-"
         parts.append(f"{name}=={version}".encode())
-    return _digest(parts)
+    return digest(parts)
 
 
 @dataclass
@@ -114,7 +116,7 @@ class BuildCache:
 
     def key(self, kind: str, *parts: bytes | str) -> str:
         """The key of what `kind` makes from `parts`, for this code version."""
-        return _digest([MAGIC, self.version.encode("ascii"), kind.encode("utf-8"), *map(_bytes, parts)])
+        return digest([MAGIC, self.version.encode("ascii"), kind.encode("utf-8"), *map(_bytes, parts)])
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None

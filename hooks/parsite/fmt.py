@@ -109,6 +109,16 @@ def md(text: object) -> str:
     return "\\" + value
 
 
+# Characters XML 1.0 cannot carry. The data refuses them (data_in/load.py), but the files written
+# as XML (feeds, the .docx report) drop any that get through rather than fail to parse.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML cannot hold (escaping is the XML writer's)."""
+    return _NOT_XML.sub("", text)
+
+
 @functools.lru_cache(maxsize=1 << 17)
 def html(text: object) -> str:
     """Escape data text for a raw HTML block (where Markdown is not processed)."""

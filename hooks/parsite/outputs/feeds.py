@@ -17,7 +17,6 @@ the lead unit's page, so staff and journalists can follow progress in a feed rea
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from xml.etree import ElementTree as ET
@@ -40,7 +39,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 LIMIT = 100
 
 # Characters XML 1.0 cannot carry (YAML lets an editor write them as "\x01" escapes).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def feed_path(unit: Unit | None = None) -> str:
@@ -121,7 +119,7 @@ def element(parent: ET.Element, tag: str, text: str | None = None, **attributes:
     """An Atom element added to `parent`, its text without what XML cannot carry."""
     added = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
     if text is not None:
-        added.text = _NOT_XML.sub("", text)
+        added.text = fmt.xml_text(text)
     return added
 
 

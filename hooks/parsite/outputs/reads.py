@@ -23,10 +23,10 @@ show it (other units, fields and plans) as they were.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ..buildcache import digest
 from ..data_in.model import Site, Task
 from .paths import FIELDS, HOME, OPEN_DATA, REPORTS, RESULTS, UNITS, field_path, plan_path, report_path, unit_path
 from .registry import catalog
@@ -64,15 +64,6 @@ def output_reads(site: Site) -> dict[str, Reads]:
     return reads
 
 
-def _digest(parts: Iterable[str | bytes]) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part if isinstance(part, bytes) else part.encode("utf-8")
-        hasher.update(len(data).to_bytes(8, "big"))
-        hasher.update(data)
-    return hasher.hexdigest()
-
-
 def frame_digest(site: Site, data_dir: Path) -> str:
     """The model without its tasks (dataclass reprs are complete and stable) and every data file
     that is not a task list."""
@@ -81,14 +72,14 @@ def frame_digest(site: Site, data_dir: Path) -> str:
     for path in sorted(data_dir.rglob("*")):
         if path.is_file() and not (path.name == "tasks.yml" and path.parent.parent.name == "plans"):
             parts += [path.relative_to(data_dir).as_posix(), path.read_bytes()]
-    return _digest(parts)
+    return digest(parts)
 
 
 def output_inputs(site: Site, data_dir: Path, *context: str) -> Callable[[str], str]:
     """The inputs of each output's key (path → text), besides its path and the code version:
     the frame, the build's `context` and the tasks the output reads."""
-    tasks = {id(t): _digest([repr(t)]) for t in site.tasks}
-    every = _digest(tasks.values())
+    tasks = {id(t): digest([repr(t)]) for t in site.tasks}
+    every = digest(tasks.values())
     head = "\n".join([frame_digest(site, data_dir), *context])
     reads = output_reads(site)
 
@@ -97,7 +88,7 @@ def output_inputs(site: Site, data_dir: Path, *context: str) -> Callable[[str], 
         if read is None:
             return f"{head}\nall:{every}"
         if isinstance(read, str):
-            return f"{head}\npart:{_digest([read])}"
-        return f"{head}\n{len(read)}:{_digest(tasks[id(t)] for t in read)}"
+            return f"{head}\npart:{digest([read])}"
+        return f"{head}\n{len(read)}:{digest(tasks[id(t)] for t in read)}"
 
     return inputs

@@ -72,7 +72,7 @@ def _text(text: str) -> str:
                 out.append("<w:tab/>")
             if piece:
                 space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-                out.append(f"<w:t{space}>{escape(piece)}</w:t>")
+                out.append(f"<w:t{space}>{escape(fmt.xml_text(piece))}</w:t>")
     return "".join(out)
 
 
@@ -132,7 +132,7 @@ def _body(text: str, *, bold: bool = False, after: int = 3) -> str:
     properties = "<w:rPr><w:b/></w:rPr>" if bold else ""
     return (
         f'<w:p><w:pPr><w:spacing w:after="{after * 20}"/><w:jc w:val="both"/></w:pPr>'
-        f'<w:r>{properties}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+        f'<w:r>{properties}<w:t xml:space="preserve">{escape(fmt.xml_text(text))}</w:t></w:r></w:p>'
     )
 
 
