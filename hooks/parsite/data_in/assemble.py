@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from .. import fmt
 from ..dates import parse_deadline, parse_iso
 from .model import (
     AGENCY_NAME_KEYS,
@@ -75,7 +76,13 @@ def _agency(raw: RawData, docs: dict[str, Document]) -> Agency:
     for event in history:
         newest.update(event.names)
     units = tuple(_unit(u, docs) for u in raw.agency.data["units"])
-    return Agency(**newest, units=units, history=history, origin=origin, emblem=a.get("emblem"))
+    return Agency(**newest, id=agency_id(a), units=units, history=history, origin=origin, emblem=a.get("emblem"))
+
+
+def agency_id(a: dict) -> str:
+    """Mã cơ quan: `agency.id` as written, else made from the first short name (`agency.short`,
+    which no history entry changes), so ids published before the key existed stay the same."""
+    return a.get("id") or fmt.slugify(a["short"], "-") or "co-quan"
 
 
 def _identity(raw: RawData, agency: Agency) -> Identity:
@@ -199,6 +206,7 @@ def _plan(
     report = data.get("report", {})
     suffix = data["number_suffix"]
     default_suffix = "BC-" + suffix.removeprefix("KH-") if suffix.startswith("KH-") else f"BC-{suffix}"
+    draft = is_draft(data)
     return Plan(
         year=year,
         kind=data["kind"],
@@ -208,7 +216,7 @@ def _plan(
         month=data["date"]["month"],
         date_year=data["date"]["year"],
         title=data["title"],
-        short_title=data["short_title"],
+        short_title=f"{DRAFT} – {data['short_title']}" if draft else data["short_title"],
         base=results[data["base_year"]],
         target=Target(data["target"]["min_rank_gain"], data["target"]["text"]),
         legal_basis=tuple(docs[d] for d in data["legal_basis"]),
@@ -222,8 +230,19 @@ def _plan(
         report=ReportSettings(
             report.get("number_suffix", default_suffix), tuple(report.get("recipients", ["Lưu: VT."]))
         ),
+        draft=draft,
         tasks=task_list,
     )
+
+
+DRAFT = "Dự thảo"
+
+
+def is_draft(plan: dict) -> bool:
+    """Dự thảo: a plan whose signing date is still empty (neither day nor month, as scripts/new-plan
+    writes it). An empty number alone is not enough: a signed plan may be published as its paper
+    original is, with the number (and even the day) left blank, as the seed's 2024 plan is."""
+    return plan["date"]["day"] is None and plan["date"]["month"] is None
 
 
 def _province(data: dict, docs: dict[str, Document]) -> Province:

@@ -133,6 +133,9 @@ class Agency:
     province: str
     place: str
     ranked_group: str
+    # Mã cơ quan: the stable key of feed ids and calendar UIDs (outputs/feeds.authority), set once
+    # in agency.yml or made from the first short name; no renaming or merger changes it.
+    id: str
     units: tuple[Unit, ...]
     emblem: str | None = None  # biểu trưng: a PNG/SVG file under data/ (parsite.outputs.emblem)
     history: tuple[AgencyEvent, ...] = ()
@@ -154,7 +157,7 @@ class Agency:
 
     @property
     def first_short(self) -> str:
-        """The short name before any reorganisation: stable ids (calendar UIDs) are made from it."""
+        """The short name before any reorganisation: the default `id` is made from it."""
         return dict(self.origin).get("short", self.short)
 
     def changes_until(self, when: date) -> tuple[AgencyEvent, ...]:
@@ -355,6 +358,10 @@ class Plan:
     methodology: Methodology
     sample: bool
     report: ReportSettings
+    # Dự thảo: not signed yet (plan.yml's `date` has neither day nor month, as scripts/new-plan
+    # writes it). A draft is never the plan being carried out (currency, Site.current_plan), and
+    # `short_title` says "Dự thảo" wherever the plan is named.
+    draft: bool = False
     tasks: tuple[Task, ...] = field(default=())
 
     @property
@@ -429,8 +436,15 @@ class Site:
         return self.results[-1]
 
     @property
+    def issued_plans(self) -> tuple[Plan, ...]:
+        """The plans that are signed (every plan but the drafts), oldest first."""
+        return tuple(p for p in self.plans if not p.draft)
+
+    @property
     def current_plan(self) -> Plan | None:
-        return self.plans[-1] if self.plans else None
+        """The newest signed plan (a draft is never the one the pages follow)."""
+        issued = self.issued_plans
+        return issued[-1] if issued else None
 
     def previous_result(self, year: int) -> YearResult | None:
         return next((r for r in self.results if r.year == year - 1), None)

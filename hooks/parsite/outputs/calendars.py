@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from .. import fmt
 from ..data_in import progress
 from ..data_in.model import Site, Task, Unit
+from .feeds import authority
 from .paths import task_address
 
 if TYPE_CHECKING:
@@ -69,8 +70,8 @@ def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Eve
     from icalendar import Event
 
     event = Event()
-    # From the first short name: a renamed agency keeps its calendar events (same UIDs).
-    event.add("uid", f"{task.anchor}@{fmt.slugify(site.agency.first_short, '-')}.chi-so-cchc")
+    # The feeds' authority (the agency's id): a renamed agency keeps its calendar events (same UIDs).
+    event.add("uid", f"{task.anchor}@{authority(site)}")
     event.add("dtstamp", stamp)
     event.add("dtstart", due)
     event.add("dtend", due + timedelta(days=1))

@@ -5,8 +5,8 @@ the lead unit's page, so staff and journalists can follow progress in a feed rea
 
 - Entry ids are `tag:` URIs (RFC 4151) built from the agency and the task, never from the
   site's address: they stay the same when the site moves or `site_url` is set later, so a
-  reader does not show old entries again. The authority is the one the calendars use for
-  their UIDs.
+  reader does not show old entries again. The authority (`authority`) is the agency's `id`,
+  the same for the overdue feeds and the calendars' UIDs.
 - Links are absolute when `site_url` is set; otherwise they are relative to the feed file
   (Atom allows relative references, resolved against the feed's own address), which works
   wherever the site is published.
@@ -75,8 +75,13 @@ def unit_tasks(site: Site, unit: Unit) -> list[Task]:
 
 
 def authority(site: Site) -> str:
-    """The tag: authority of ids (the calendars' UID domain): stable, independent of site_url."""
-    return f"{fmt.slugify(site.agency.short, '-') or 'co-quan'}.chi-so-cchc"
+    """The tag: authority of every feed's and entry's id and the calendars' UID domain.
+
+    Made from the agency's `id` (agency.yml; by default from its first short name), never from
+    its names of the day nor from site_url: a renamed, merged or moved site keeps its ids, so a
+    feed reader or a subscribed calendar does not show old entries again.
+    """
+    return f"{site.agency.id}.chi-so-cchc"
 
 
 @dataclass(frozen=True)
