@@ -3,7 +3,8 @@
     scripts/new-plan 2025
 
 Copies the plan's structure and wording, with every year of the old text marked [[2024?]]
-for the editor to decide, and writes one empty task per field that lost points in the
+for the editor to decide (and the signer, each document of the legal basis and each cited one,
+each paragraph on the old results), and writes one empty task per field that lost points in the
 latest result (named by the plan year's methodology). Refuses to overwrite an existing plan.
 Then fill in the empty and marked values; `scripts/check` lists each one still missing.
 """
@@ -38,8 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     for note in scaffold.notes:
         print(f"Lưu ý: {note}.")
     print(
-        "Điền các giá trị còn trống, sửa các chỗ đánh dấu [[...?]] (năm và người ký chép từ kế hoạch cũ), "
-        "rồi chạy scripts/check để xem những gì còn thiếu."
+        "Điền các giá trị còn trống, sửa các chỗ đánh dấu [[...?]] (năm, người ký, văn bản căn cứ, văn bản "
+        "trích dẫn và đoạn về kết quả năm cũ, chép từ kế hoạch cũ), rồi chạy scripts/check để xem những gì còn "
+        'thiếu. Khi chưa ghi ngày ký, kế hoạch là dự thảo: trang ghi "Dự thảo" và không coi là kế hoạch đang '
+        "thực hiện."
     )
     return 0
 

@@ -338,11 +338,14 @@ def check_plan(raw: RawData, plan: Source, tasks: Source, result_years: set[int]
                     code="unknown-reference",
                 )
             )
+        # A reference still marked by scripts/new-plan ([[qd-151-2024?]]) is reported by its mark only.
         for i, ref in enumerate(data["legal_basis"]):
-            problems += _check_doc_ref(plan, ("legal_basis", i), ref, doc_ids)
+            if not _MARK.search(ref):
+                problems += _check_doc_ref(plan, ("legal_basis", i), ref, doc_ids)
         for path, section in _sections(data["sections"], ("sections",)):
             for i, ref in enumerate(section.get("cites", [])):
-                problems += _check_doc_ref(plan, (*path, "cites", i), ref, doc_ids)
+                if not _MARK.search(ref):
+                    problems += _check_doc_ref(plan, (*path, "cites", i), ref, doc_ids)
             if "overview" in section and section["overview"] not in result_years:
                 problems.append(
                     plan.problem(
@@ -362,20 +365,22 @@ def check_plan(raw: RawData, plan: Source, tasks: Source, result_years: set[int]
     return problems
 
 
-# What scripts/new-plan leaves for the editor to check ([[2024?]]): never published.
+# What scripts/new-plan leaves for the editor to check, never published: a year or date of the old
+# plan ([[2024?]]), its signer, each document it cites ([[qd-151-2024?]]) and its paragraphs on the
+# old results ([[đoạn về kết quả năm 2023?]] before the copied text).
 _MARK = re.compile(r"\[\[[^\]]*\?\]\]")
 
 
 def check_marks(src: Source, value: object, path: tuple = ()) -> list[Problem]:
-    """Every text still holding a `[[...?]]` mark of scripts/new-plan."""
+    """Every text still holding a `[[...?]]` mark of scripts/new-plan, all its marks named."""
     if isinstance(value, str):
-        found = _MARK.search(value)
-        if found is None:
+        found = list(dict.fromkeys(_MARK.findall(value)))  # each mark once, in order
+        if not found:
             return []
         return [
             src.problem(
                 path,
-                f"còn chỗ đánh dấu {found[0]} chép từ kế hoạch cũ: ghi giá trị đúng rồi xóa dấu [[ ?]]",
+                f"còn chỗ đánh dấu {', '.join(found)} chép từ kế hoạch cũ: ghi giá trị đúng rồi xóa dấu [[ ?]]",
                 code="draft-mark",
             )
         ]

@@ -2,9 +2,13 @@
 
 The plan's structure and wording are copied from the latest plan, but not its facts: every
 year in the copied text is marked `[[2024?]]` (a year may be the old plan's, the base year's
-or a methodology's, and only the editor knows which), and so is the signer; the signing date
-and number are left empty. The tasks file gets one empty task per field that lost points in
-the latest result, most points lost first, named by the plan year's methodology. Empty texts
+or a methodology's, and only the editor knows which), and so are the signer, each document of
+the legal basis and each cited one (`[[qd-151-2024?]]`: still in force, or replaced?), and each
+paragraph or item of the section on the old base year's results (`[[đoạn về kết quả năm
+2023?]]` before it: its figures are not the new base year's). The signing date and number are
+left empty: until the date is written, the plan is a draft (dự thảo, `Plan.draft`). The tasks
+file gets one empty task per field that lost points in the latest result, most points lost
+first, named by the plan year's methodology. Empty texts
 and marks are left on purpose: `scripts/check` lists, with line numbers, every value still to
 be written, and the site is not published with a half-written plan.
 """
@@ -48,7 +52,7 @@ _YEAR = re.compile(r"(?<![\d/\-.])(\d{1,2}/\d{1,2}/(?:19|20)\d\d|(?:19|20)\d\d)(
 
 
 def mark(value: str) -> str:
-    """The text to review, as `[[...?]]` (validate.py refuses to publish a text still marked)."""
+    """The text to review, as `[[...?]]` (validate.check_marks refuses to publish a text still marked)."""
     return f"[[{value}?]]"
 
 
@@ -74,6 +78,11 @@ def new_plan_files(site: Site, data_dir: Path, year: int) -> Scaffold:
     if not site.plans:
         raise ScaffoldError("chưa có kế hoạch nào để làm khung")
     previous = site.plans[-1]
+    if previous.draft:
+        raise ScaffoldError(
+            f"kế hoạch năm {previous.year} còn là dự thảo (chưa có ngày ký); "
+            "hãy hoàn thành và ghi ngày ký kế hoạch đó trước khi tạo kế hoạch mới"
+        )
     base = site.latest_result
     method = applicable_methodology(site.methodologies, year)
     if method is None:
