@@ -48,7 +48,7 @@ def result_gaps(result: YearResult, tasks: tuple[Task, ...] = ()) -> list[FieldG
 class FieldChange:
     """One field's points in the base year and in the plan year, each under its own methodology."""
 
-    before: FieldScore | None  # None: the base year's methodology has no such field
+    before: FieldScore | None  # None: the base year's methodology has no field of this number and name
     after: FieldScore
 
     @property
@@ -94,10 +94,20 @@ class TargetOutcome:
         return self.target_rank - self.result.rank  # type: ignore[union-attr,operator]
 
     def field_changes(self) -> list[FieldChange]:
-        """Per field: points in the base year and in the plan year."""
+        """Per field: points in the base year and in the plan year.
+
+        A base-year field of the same number but another name is another field (a new
+        methodology reused the number): it is not set against this one, as if it were new.
+        """
         if self.result is None:
             return []
-        return [FieldChange(self.plan.base.score(s.field.id), s) for s in self.result.scores]
+        return [FieldChange(_same_field(self.plan.base, s.field), s) for s in self.result.scores]
+
+
+def _same_field(result: YearResult, field: Field) -> FieldScore | None:
+    """The year's score of `field` (same number and name; its maximum may differ), if any."""
+    score = result.score(field.id)
+    return score if score is not None and score.field.name == field.name else None
 
 
 def target_outcome(site: Site, plan: Plan) -> TargetOutcome:

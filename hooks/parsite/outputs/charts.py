@@ -2,16 +2,19 @@
 
 The templates in `templates/_charts.j2` turn these into inline SVG that follows
 Material's light and dark palettes through CSS classes. Unknown values break the line
-(a gap), they are never drawn as zero.
+(a gap), they are never drawn as zero. Figures of two methodology versions (bộ chỉ số) are
+never joined either: the line breaks where a new version starts, at a marked and labelled
+place, and the points say which version they were scored under.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from .. import fmt
-from ..data_in.model import Site, YearResult
+from ..data_in.model import Field, Methodology, Site, YearResult
 
 WIDTH = 640
 # The same charts drawn for phones: about as wide in units as in pixels on a 390 px screen,
@@ -19,6 +22,13 @@ WIDTH = 640
 NARROW_WIDTH = 360
 HEIGHT = 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 28, 44
+# Room above the plot for the label of a methodology change, so it never meets a value label
+# (drawn 10 units above its point) or the target rule's label (6 units above the rule).
+VERSION_BAND = 24
+# A generous width of one character of a chart label, in units (15-16 px text), to keep the
+# label of a methodology change inside the chart.
+CHAR_WIDTH = 8.5
+DERIVED = "suy ra"  # a point's note for a rank worked out from a plan, not published
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,12 @@ class Point:
     y: float
     label: str
     note: str = ""  # e.g. "suy ra" for a derived rank
+    version: str = ""  # the methodology it was scored under, when the chart shows more than one
+
+    @property
+    def derived(self) -> bool:
+        """Drawn hollow: a figure worked out from another document (a rank "suy ra"), not published."""
+        return self.note == DERIVED
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class VersionChange:
+    """Where a new methodology version starts: a dashed line between two years and its label."""
+
+    x: float
+    label: str  # "Bộ chỉ số mới từ năm 2024"
+    label_x: float  # the label's centre, moved in so that it stays inside the chart
+    label_y: float
+    top: float  # the dashed line runs from here to the x axis
+
+
+@dataclass(frozen=True)
 class LineChart:
     id: str
     title: str
@@ -58,6 +85,8 @@ class LineChart:
     y_ticks: tuple[Tick, ...]
     rules: tuple[Rule, ...] = ()
     labels_below: bool = False  # value labels under the points (inverted charts)
+    changes: tuple[VersionChange, ...] = ()
+    note: str = ""  # said under the chart, after the title (why the line breaks)
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -89,6 +118,34 @@ def _note(note: str) -> str:
     return note if note.startswith("/") else f" ({note})"
 
 
+def version_name(version: Methodology) -> str:
+    return f"bộ chỉ số áp dụng từ năm {version.from_year}"
+
+
+def _changes(
+    years: list[int], xs: dict[int, float], versions: dict[int, Methodology | None]
+) -> list[tuple[float, int]]:
+    """(x, first year of the new version) between consecutive years scored under different versions."""
+    found: list[tuple[float, int]] = []
+    before: Methodology | None = None
+    for a, b in pairwise(years):
+        before = versions.get(a) or before
+        after = versions.get(b)
+        if before and after and before.from_year != after.from_year:
+            found.append(((xs[a] + xs[b]) / 2, after.from_year))
+    return found
+
+
+def _change_marks(changes: list[tuple[float, int]], width: int) -> tuple[VersionChange, ...]:
+    marks = []
+    for x, year in changes:
+        label = f"Bộ chỉ số mới từ năm {year}"
+        half = len(label) * CHAR_WIDTH / 2
+        label_x = min(max(x, LEFT + half), width - RIGHT - half)
+        marks.append(VersionChange(x, label, label_x, TOP - 6, TOP + 2))
+    return tuple(marks)
+
+
 def line_chart(
     chart_id: str,
     title: str,
@@ -100,16 +157,17 @@ def line_chart(
     rules: list[tuple[Decimal | int, str]] | None = None,
     height: int = HEIGHT,
     width: int = WIDTH,
-    groups: dict[int, object] | None = None,
+    versions: dict[int, Methodology | None] | None = None,
 ) -> LineChart:
     """A line over years; `series` is (year, value or None, note); `inverted` puts `low` at the top.
 
-    `groups` gives each year's methodology (or anything whose change makes values incomparable):
-    the line is broken where it changes, so no slope joins figures of different scales.
+    `versions` gives each year's methodology: the line breaks where a new version starts (a
+    dashed line labelled "Bộ chỉ số mới từ năm …"), so no slope joins figures of two versions.
     """
     years = [year for year, _, _ in series]
     xs = _x_positions(years, width)
-    top, bottom = TOP, height - BOTTOM
+    changes = _changes(years, xs, versions or {})
+    top, bottom = TOP + (VERSION_BAND if changes else 0), height - BOTTOM
     lo, hi = Decimal(low), Decimal(high)
 
     def y_of(value: Decimal | int) -> float:
@@ -124,9 +182,11 @@ def line_chart(
                 segments.append(tuple(run))
             run = []
             continue
-        point = Point(year, value, xs[year], y_of(value), fmt.number(value), note)
+        version = (versions or {}).get(year)
+        label = version_name(version) if changes and version else ""
+        point = Point(year, value, xs[year], y_of(value), fmt.number(value), note, label)
         points.append(point)
-        if run and groups is not None and groups.get(run[-1].year) != groups.get(year):
+        if run and run[-1].version != label:
             segments.append(tuple(run))
             run = []
         run.append(point)
@@ -143,6 +203,14 @@ def line_chart(
     known = [f"{p.year}: {p.label}{_note(p.note)}" for p in points]
     missing = [str(year) for year, value, _ in series if value is None]
     description = "; ".join(known) + (f". Chưa có số liệu: {', '.join(missing)}." if missing else ".")
+    note = ""
+    if changes:
+        starts = ", ".join(str(year) for _, year in changes)
+        note = (
+            f"Bộ chỉ số mới từ năm {starts}: đường được ngắt tại đó, "
+            "vì điểm theo hai bộ chỉ số khác nhau không so sánh trực tiếp."
+        )
+        description += " " + note
     return LineChart(
         id=chart_id,
         title=title,
@@ -154,6 +222,8 @@ def line_chart(
         y_ticks=tuple(y_ticks),
         rules=tuple(Rule(y_of(v), label) for v, label in (rules or [])),
         labels_below=inverted,
+        changes=_change_marks(changes, width),
+        note=note,
         width=width,
         height=height,
         bottom_y=bottom,
@@ -174,7 +244,7 @@ def total_chart(site: Site, width: int = WIDTH) -> LineChart:
         low=min(low, scale - 10),
         high=scale,
         width=width,
-        groups=maxima,  # totals out of different maxima are not joined by a line
+        versions={r.year: r.methodology for r in results},
     )
 
 
@@ -189,7 +259,7 @@ def rank_chart(site: Site, width: int = WIDTH) -> LineChart:
     return line_chart(
         "bieu-do-xep-hang",
         "Xếp hạng qua các năm (thứ 1 ở trên cùng)",
-        [(r.year, r.rank, "suy ra" if r.rank_derived else "") for r in results],
+        [(r.year, r.rank, DERIVED if r.rank_derived else "") for r in results],
         low=1,
         high=worst,
         inverted=True,
@@ -198,15 +268,25 @@ def rank_chart(site: Site, width: int = WIDTH) -> LineChart:
     )
 
 
+def same_field(version: Methodology, field: Field | None) -> bool:
+    """The version has this field under the same number and name (its maximum may differ)."""
+    found = version.field(field.id) if field else None
+    return found is not None and field is not None and found.name == field.name
+
+
 def field_chart(site: Site, field_id: int, width: int = WIDTH) -> LineChart:
-    series: list[tuple[int, Decimal | int | None, str]] = []
-    fields = {}
-    for r in site.results:
-        score = r.score(field_id)
-        if score:
-            fields[r.year] = score.field
+    """Points of one field of the newest methodology over the years it was scored as that field.
+
+    Years whose methodology has no field of that name under this number (another field, or
+    none) are left out: their points are not this field's. Years without a known methodology
+    stay, as unknown.
+    """
+    current = site.newest_methodology.field(field_id)
+    results = [r for r in site.results if r.methodology is None or same_field(r.methodology, current)]
+    fields = {r.year: s.field for r in results if (s := r.score(field_id))}
     mixed = len(set(fields.values())) > 1
-    for r in site.results:
+    series: list[tuple[int, Decimal | int | None, str]] = []
+    for r in results:
         score = r.score(field_id)
         note = f"tối đa {fmt.number(score.field.max)}" if mixed and score else ""
         series.append((r.year, score.points if score else None, note))
@@ -221,7 +301,7 @@ def field_chart(site: Site, field_id: int, width: int = WIDTH) -> LineChart:
         rules=[(m, f"Tối đa {fmt.number(m)}") for m in maxima] or [(high, f"Tối đa {fmt.number(high)}")],
         height=200,
         width=width,
-        groups={year: (f.name, f.max) for year, f in fields.items()},
+        versions={r.year: r.methodology for r in results},
     )
 
 
