@@ -24,6 +24,7 @@ FIELDS = "linh-vuc/index.md"
 # pages (`x/index.md`, served as `x/`, the same address as `x.md` had): see html_link.
 FINDER = "tra-cuu/index.md"
 REPORTS = "bao-cao/index.md"
+PLANS = "ke-hoach/index.md"
 OPEN_DATA = "du-lieu.md"
 CHANGES = "thay-doi.md"  # linked from the footer, not from the navigation
 CHANGES_URL = "thay-doi/"

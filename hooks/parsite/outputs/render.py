@@ -35,6 +35,7 @@ from .paths import (
     FINDER,
     HOME,
     OPEN_DATA,
+    PLANS,
     REPORTS,
     RESULTS,
     UNITS,
@@ -311,6 +312,7 @@ def page_jobs(site: Site, changes: Changes | None = None) -> list[PageJob]:
     reports = quarter_reports(site)
     jobs = [
         PageJob(HOME, "home.md.j2", "Trang chủ", {}),
+        PageJob(PLANS, "plans.md.j2", "Các kế hoạch", {}),
         PageJob(RESULTS, "results.md.j2", "Kết quả Chỉ số CCHC qua các năm", {}),
         PageJob(UNITS, "units.md.j2", "Đơn vị", {}),
         PageJob(FIELDS, "fields.md.j2", "Lĩnh vực Chỉ số CCHC", {}),
@@ -383,7 +385,9 @@ def nav(site: Site) -> list[Any]:
     """
     return [
         {"Trang chủ": HOME},
-        {"Kế hoạch": [{f"Năm {p.year}": plan_path(p)} for p in reversed(site.plans)]},
+        # The section's own page first (navigation.indexes makes it the section's link): a section
+        # whose only child is another index page would open empty in the menu.
+        {"Kế hoạch": [PLANS, *({f"Năm {p.year}": plan_path(p)} for p in reversed(site.plans))]},
         {"Tra cứu nhiệm vụ": FINDER},
         {"Kết quả Chỉ số CCHC": RESULTS},
         {"Báo cáo": [REPORTS, *({f"Báo cáo {r.label}": report_path(r)} for r in quarter_reports(site))]},
