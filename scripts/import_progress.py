@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(listed(outcome.problems)), file=sys.stderr)
     for note in outcome.notes:
         print(f"Lưu ý: {note}")
-    per_unit = Counter((e.task.lead.short, e.task.lead.id) for e in outcome.added)
+    per_unit = Counter(((e.unit or e.task.lead).short, (e.unit or e.task.lead).id) for e in outcome.added)
     if outcome.added:
         print(f"Đã thêm {len(outcome.added)} mục tiến độ:")
         for (short, unit_id), count in sorted(per_unit.items(), key=lambda item: item[0][1]):

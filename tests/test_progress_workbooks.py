@@ -68,10 +68,10 @@ def fill(source: Path, target: Path, rows: dict[object, dict[str, object]]) -> N
 
 def test_unit_workbook_holds_the_units_tasks_and_guards_its_columns(built_site: Path) -> None:
     book = load_workbook(built_site / WORKBOOKS / "tien-do-van-phong.xlsx")
-    assert book.sheetnames == ["Hướng dẫn", "Tiến độ", "Mã bảng tính"]
+    assert book.sheetnames == ["Hướng dẫn", "Tiến độ", "Phối hợp", "Mã bảng tính"]
     # The binding: very hidden (Excel's Unhide does not list it), protected, its code over unit and plans.
     binding = book["Mã bảng tính"]
-    assert [s.sheet_state for s in book.worksheets] == ["visible", "visible", "veryHidden"]
+    assert [s.sheet_state for s in book.worksheets] == ["visible", "visible", "visible", "veryHidden"]
     assert binding.protection.sheet
     canonical = "parsite/tien-do/1\nunit=van-phong\nplans=2024"
     assert [row[:2] for row in binding.iter_rows(min_row=2, values_only=True)] == [
@@ -129,13 +129,14 @@ def test_unit_workbook_holds_the_units_tasks_and_guards_its_columns(built_site: 
     assert sheet.print_title_rows == "$1:$2"
 
 
-def test_every_leading_unit_page_links_to_its_workbook(built_site: Path) -> None:
-    leads = {t["lead"] for t in TASKS}
+def test_every_leading_or_supporting_unit_page_links_to_its_workbook(built_site: Path) -> None:
+    given = {t["lead"] for t in TASKS} | {u for t in TASKS for u in t["support"]}
+    assert given - {t["lead"] for t in TASKS}  # units that only support tasks have one too
     for unit in UNITS:
         html = (built_site / "don-vi" / unit / "index.html").read_text(encoding="utf-8")
         link = f'href="../../{WORKBOOKS}/tien-do-{unit}.xlsx"'
-        assert (link in html) == (unit in leads), unit
-        assert (built_site / WORKBOOKS / f"tien-do-{unit}.xlsx").is_file() == (unit in leads)
+        assert (link in html) == (unit in given), unit
+        assert (built_site / WORKBOOKS / f"tien-do-{unit}.xlsx").is_file() == (unit in given)
 
 
 def test_workbook_bytes_depend_on_the_data_and_day_not_the_build_time(
@@ -356,7 +357,7 @@ def test_every_refused_row_is_reported_with_its_row_and_reason(data: Path, tmp_p
         "NV20": {"Ngày": "05/03/2025", **good, "Trạng thái mới": "Hoàn thành", "Ngày hoàn thành": "06/03/2025"},
         "NV21": {"Ngày": "05/03/2025", "Nội dung đã thực hiện": "Đã \u202egửi", "Minh chứng": "x" * 5001},
         1: {"Mã nhiệm vụ": "NV99", "Ngày": "05/03/2025", **good},
-        2: {"Mã nhiệm vụ": "NV03", "Ngày": "05/03/2025", **good},
+        2: {"Mã nhiệm vụ": "NV12", "Ngày": "05/03/2025", **good},  # neither led nor supported by VP
         3: {"Mã nhiệm vụ": None, "Ngày": "05/03/2025", **good},
         4: {"Mã nhiệm vụ": "NV02", "Năm kế hoạch": 2023, "Ngày": "05/03/2025", **good},
     }
@@ -385,8 +386,8 @@ def test_every_refused_row_is_reported_with_its_row_and_reason(data: Path, tmp_p
         f"{prefix} {where['NV21']} (NV21): nội dung: có ký tự không in được U+202E; hãy gõ lại; "
         "minh chứng: dài 5001 ký tự, quá giới hạn 5000",
         f"{prefix} {first_extra} (NV99): không có nhiệm vụ mã 'NV99' trong kế hoạch năm 2024",
-        f"{prefix} {first_extra + 1} (NV03): nhiệm vụ NV03 (kế hoạch năm 2024) do TTr (thanh-tra) chủ trì, "
-        "không phải đơn vị của bảng tính, VP (van-phong)",
+        f"{prefix} {first_extra + 1} (NV12): nhiệm vụ NV12 (kế hoạch năm 2024) do P. LĐ-VL-GDNN (phong-ldvl) chủ trì, "
+        "không phải đơn vị của bảng tính, VP (van-phong); đơn vị cũng không phối hợp nhiệm vụ này",
         f"{prefix} {first_extra + 2}: thiếu mã nhiệm vụ",
         f"{prefix} {first_extra + 3} (NV02): không có kế hoạch năm 2023 (có: 2024)",
     ]
@@ -606,8 +607,10 @@ def test_the_unit_named_by_the_editor_judges_every_row(data: Path, tmp_path: Pat
     row = 3 + len(led_by("van-phong"))
     assert lines[-2:] == [
         "Không nhập 1 dòng:",
-        f"  tien-do-thanh-tra.xlsx, trang 'Tiến độ', dòng {row} (NV03): nhiệm vụ NV03 (kế hoạch năm 2024) do TTr "
-        "(thanh-tra) chủ trì, không phải đơn vị của bảng tính, VP (van-phong)",
+        # Văn phòng supports NV03: as Văn phòng's, the row may not finish Thanh tra's task.
+        f"  tien-do-thanh-tra.xlsx, trang 'Tiến độ', dòng {row} (NV03): cột 'Trạng thái mới': VP (van-phong) phối "
+        "hợp, không chủ trì nhiệm vụ NV03; trạng thái của nhiệm vụ do đơn vị chủ trì, TTr (thanh-tra), báo cáo; để "
+        "trống cột này",
     ]
     tasks = {t["id"]: t for t in yaml.safe_load((data / "plans" / "2024" / "tasks.yml").read_text("utf-8"))["tasks"]}
     assert tasks["NV05"]["progress"][-1]["source"] == {

@@ -260,7 +260,7 @@ def test_a_long_list_of_refused_rows_is_cut_short(data: Path, blank: Path) -> No
         ("parts", 5, "tệp có quá nhiều phần (giới hạn 5); không đọc"),
         ("total_bytes", 20_000, "tệp khi giải nén lớn "),
         ("markup", 500, "tệp có hơn 500 thẻ XML (giới hạn); không đọc"),
-        ("MAX_SHEETS", 2, "tệp có 3 trang, quá giới hạn 2; không đọc"),
+        ("MAX_SHEETS", 2, "tệp có 4 trang, quá giới hạn 2; không đọc"),
         ("rows", 20, "trang 'Hướng dẫn' có 21 dòng, quá giới hạn 20 dòng một trang; không đọc"),
     ],
 )

@@ -22,6 +22,7 @@ from parsite.outputs.progress_workbook import (
     BINDING_SHEET,
     GUIDE_SHEET,
     SHEET,
+    SUPPORT_SHEET,
     workbook_bytes,
     workbook_path,
     workbook_units,
@@ -171,6 +172,7 @@ def test_a_unit_workbook_reads_back_with_its_guards(published: dict[str, bytes])
         assert [(s.title, s.sheet_state) for s in book.worksheets] == [
             (GUIDE_SHEET, "visible"),
             (SHEET, "visible"),
+            (SUPPORT_SHEET, "visible"),
             (BINDING_SHEET, "veryHidden"),
         ]
         assert book.active.title == GUIDE_SHEET
@@ -179,7 +181,7 @@ def test_a_unit_workbook_reads_back_with_its_guards(published: dict[str, bytes])
             protection = sheet.protection
             assert protection.sheet and not protection.password, path
             assert not (protection.formatCells or protection.sort or protection.autoFilter)  # allowed
-            _printed_on_a4(sheet, "$1:$2" if sheet.title == SHEET else None)
+            _printed_on_a4(sheet, "$1:$2" if sheet.title in (SHEET, SUPPORT_SHEET) else None)
         sheet = book[SHEET]
         last = sheet.max_row
         assert sheet.freeze_panes == "C3" and sheet.auto_filter.ref == f"A2:L{last}"
@@ -192,7 +194,10 @@ def test_a_unit_workbook_reads_back_with_its_guards(published: dict[str, bytes])
             locked = [sheet.cell(row=number, column=c).protection.locked for c in range(1, 13)]
             assert locked[6:] == [False] * 6 and sheet.cell(row=number, column=7).number_format == xlsx.DATE_FORMAT
             assert sheet.row_dimensions[number].height >= xlsx.LINE_HEIGHT
-        assert sheet["A3"].fill.fgColor.rgb == "FFF2F2F2" and sheet["G3"].fill.fgColor.rgb == "FFFFF8DC"
+        # A task the unit leads is grey and locked; a unit that only supports tasks has only the
+        # blank rows a unit types in.
+        first = "FFF2F2F2" if sheet["A3"].protection.locked else "FFFFF8DC"
+        assert sheet["A3"].fill.fgColor.rgb == first and sheet["G3"].fill.fgColor.rgb == "FFFFF8DC"
         assert sheet.oddHeader.center.text.startswith("Báo cáo tiến độ – ") and sheet.oddFooter.center.text
 
 

@@ -4,8 +4,10 @@ Units do not edit YAML: each quarter the monitoring office sends every unit its 
 the unit fills in what it did, and `scripts/import-progress` (parsite.tools.progress_import) reads
 the answers back into tasks.yml. One row per task the unit leads, newest plan first: the
 task's facts as they stand today (read-only, grey), then the columns of a new progress entry
-(yellow, unlocked), with a drop-down list for the state and date validation. A first sheet
-explains it in Vietnamese and shows the unit's id.
+(yellow, unlocked), with a drop-down list for the state and date validation. The tasks the unit
+supports (đơn vị phối hợp) are on a sheet of their own, "Phối hợp", with the task's lead and
+without the state and completion columns: only the lead reports those. A unit that only supports
+tasks gets a workbook too. A first sheet explains it in Vietnamese and shows the unit's id.
 
 A last sheet, very hidden (Excel's Unhide does not list it) and protected, binds the workbook to
 its unit: the unit's id, the plans' years and a check code (`binding_code`: SHA-256 of a canonical
@@ -39,7 +41,8 @@ if TYPE_CHECKING:
 
 FOLDER = "bao-cao-tien-do"
 GUIDE_SHEET = "Hướng dẫn"
-SHEET = "Tiến độ"
+SHEET = "Tiến độ"  # the tasks the unit leads
+SUPPORT_SHEET = "Phối hợp"  # the tasks it supports: a sheet of its own, only when there are some
 UNIT_LABEL = "Mã đơn vị"  # the import finds the unit's id in the cell right of this label
 EXTRA_ROWS = 5  # blank rows for a second entry on a task: id and year typed, not locked
 BINDING_SHEET = "Mã bảng tính"  # very hidden: which unit and plans the workbook was made for
@@ -76,6 +79,13 @@ COLUMNS = (
         "chỉ khi trạng thái mới là Hoàn thành và ngày hoàn thành trước ngày ở cột Ngày",
     ),
 )
+# The sheet of supported tasks: the lead's short name after the task; no state or completion date,
+# which only the lead reports (the import refuses them from a supporting unit).
+SUPPORT_COLUMNS = (
+    *COLUMNS[:3],
+    Column("lead", "Đơn vị chủ trì", 12, False, "đơn vị chủ trì nhiệm vụ, báo cáo trạng thái và ngày hoàn thành"),
+    *(c for c in COLUMNS[3:] if c.key not in ("status", "completed")),
+)
 HEADER_ROW = 2  # row 1 groups the columns: what the office wrote, what the unit writes
 FIRST_ROW = HEADER_ROW + 1
 # The states a unit may choose, as labels; "quá hạn" is computed from the deadline, not chosen.
@@ -94,14 +104,24 @@ def workbook_path(unit: Unit) -> str:
 
 
 def workbook_units(site: Site) -> list[Unit]:
-    """Units that lead at least one task: each gets a workbook."""
-    leads = {t.lead.id for t in site.tasks}
-    return [u for u in site.agency.units if u.id in leads]
+    """Units that lead or support at least one task: each gets a workbook."""
+    return [u for u in site.agency.units if workbook_tasks(site, u)]
+
+
+def leads(task: Task, unit: Unit) -> bool:
+    """Đơn vị chủ trì: the unit leads the task."""
+    return task.lead.id == unit.id
+
+
+def supports(task: Task, unit: Unit) -> bool:
+    """Đơn vị phối hợp: the unit supports the task (and may report its own part of the work)."""
+    return any(u.id == unit.id for u in task.support)
 
 
 def workbook_tasks(site: Site, unit: Unit) -> list[Task]:
-    """The unit's tasks in the order of the workbook: newest plan first, then as in the plan."""
-    return [t for plan in reversed(site.plans) for t in plan.tasks if t.lead.id == unit.id]
+    """The tasks the unit leads or supports, in the order of the workbook: newest plan first, then
+    as in the plan (what the workbook reads; each sheet takes its part)."""
+    return [t for plan in reversed(site.plans) for t in plan.tasks if leads(t, unit) or supports(t, unit)]
 
 
 def binding_code(unit_id: str, plan_years: Iterable[int]) -> str:
@@ -151,7 +171,10 @@ def workbook_bytes(site: Site, unit: Unit) -> bytes:
     )
     tasks = workbook_tasks(site, unit)
     _guide_sheet(book, site, unit, tasks)
-    _progress_sheet(book, site, unit, tasks)
+    _progress_sheet(book, site, unit, [t for t in tasks if leads(t, unit)], SHEET, COLUMNS, LEAD_GROUPS)
+    supported = [t for t in tasks if not leads(t, unit)]
+    if supported:
+        _progress_sheet(book, site, unit, supported, SUPPORT_SHEET, SUPPORT_COLUMNS, SUPPORT_GROUPS)
     _binding_sheet(book, unit, tasks)
     book.close()
     return out.getvalue()
@@ -163,49 +186,66 @@ def guide_lines(site: Site, unit: Unit, tasks: list[Task]) -> list[tuple[str, st
     labels = ", ".join(fmt.STATUS_LABELS[key] for key in STATE_CHOICES)
     years = {t.plan_year for t in tasks}
     plans = "; ".join(p.short_title for p in reversed(site.plans) if p.year in years)
+    led = sum(leads(t, unit) for t in tasks)
+    supported = len(tasks) - led
     editable = [c for c in COLUMNS if c.editable]
     fixed = [c for c in COLUMNS if not c.editable]
     letter = {c.key: xlsx.column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    sheet_text = (
+        f'Mở trang "{SHEET}": mỗi dòng là một nhiệm vụ đơn vị chủ trì.'
+        if led
+        else f'Trang "{SHEET}" dành cho nhiệm vụ đơn vị chủ trì; đơn vị chưa chủ trì nhiệm vụ nào nên trang chỉ '
+        "có các dòng trống."
+    )
+    # The supporting sheet's own letters: it has the lead's column, not the state's and completion's.
+    other = {c.key: xlsx.column_letter(i) for i, c in enumerate(SUPPORT_COLUMNS, start=1)}
+    other_fixed = [c for c in SUPPORT_COLUMNS if not c.editable]
+    other_open = [c for c in SUPPORT_COLUMNS if c.editable]
+    steps = [
+        f"{sheet_text} Các cột {letter[fixed[0].key]}–{letter[fixed[-1].key]} (nền xám) là thông tin của nhiệm "
+        "vụ, không sửa được."
+        + (
+            f' Trang "{SUPPORT_SHEET}": mỗi dòng là một nhiệm vụ đơn vị phối hợp thực hiện, có cột "Đơn vị chủ '
+            f'trì" (nền xám: các cột {other[other_fixed[0].key]}–{other[other_fixed[-1].key]}).'
+            if supported
+            else ""
+        ),
+        f"Nhiệm vụ nào có việc mới trong kỳ báo cáo thì điền các cột {letter[editable[0].key]}–"
+        f"{letter[editable[-1].key]} (nền vàng) trên dòng của nhiệm vụ đó. Nhiệm vụ không có gì mới thì để trống."
+        + (
+            f' Trên trang "{SUPPORT_SHEET}", điền phần việc đơn vị đã làm vào các cột '
+            f"{other[other_open[0].key]}–{other[other_open[-1].key]}."
+            if supported
+            else ""
+        ),
+        f'Trạng thái mới chọn một trong: {labels}. "Quá hạn" được tính tự động từ thời hạn, không cần chọn.'
+        + (
+            f' Trang "{SUPPORT_SHEET}" không có cột trạng thái mới và ngày hoàn thành: trạng thái và ngày hoàn '
+            "thành của nhiệm vụ do đơn vị chủ trì báo cáo; dòng ghi trạng thái hay ngày hoàn thành cho nhiệm vụ "
+            "đơn vị phối hợp không được nhập."
+            if supported
+            else ""
+        ),
+        "Ngày ghi dạng ngày/tháng/năm, ví dụ 06/02/2024; không ghi ngày sau ngày gửi báo cáo.",
+        "Một nhiệm vụ có hai việc cần báo cáo riêng: dùng các dòng trống cuối bảng, ghi mã nhiệm vụ và năm "
+        f"kế hoạch (cột {letter['id']}, {letter['year']}) rồi điền như trên.",
+        "Lưu tệp dạng Excel (.xlsx) và gửi lại cho bộ phận theo dõi kế hoạch. Không xóa trang "
+        f'"{GUIDE_SHEET}": ô {UNIT_LABEL} cho biết báo cáo của đơn vị nào.',
+    ]
+    details = [("detail", f"{letter[c.key]}. {c.title}", c.help[0].upper() + c.help[1:] + ".") for c in editable]
+    numbered = [("step", f"{n}.", text) for n, text in enumerate(steps, start=1)]
     return [
         ("title", "BẢNG BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ CẢI THIỆN CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", None),
         ("fact", "Cơ quan", site.agency.name),
         ("fact", "Đơn vị", unit.name),
         ("fact", UNIT_LABEL, unit.id),
         ("fact", "Kế hoạch", plans),
-        ("fact", "Số nhiệm vụ chủ trì", str(len(tasks))),
+        ("fact", "Số nhiệm vụ", f"{led} chủ trì" + (f", {supported} phối hợp" if supported else "")),
         ("fact", "Trạng thái tính đến ngày", fmt.day(site.today)),
         ("heading", "Cách điền", None),
-        (
-            "step",
-            "1.",
-            f'Mở trang "{SHEET}": mỗi dòng là một nhiệm vụ đơn vị chủ trì. Các cột '
-            f"{letter[fixed[0].key]}–{letter[fixed[-1].key]} (nền xám) là thông tin của nhiệm vụ, không sửa được.",
-        ),
-        (
-            "step",
-            "2.",
-            f"Nhiệm vụ nào có việc mới trong kỳ báo cáo thì điền các cột {letter[editable[0].key]}–"
-            f"{letter[editable[-1].key]} (nền vàng) trên dòng của nhiệm vụ đó. Nhiệm vụ không có gì mới thì để trống.",
-        ),
-        *(("detail", f"{letter[c.key]}. {c.title}", c.help[0].upper() + c.help[1:] + ".") for c in editable),
-        (
-            "step",
-            "3.",
-            f'Trạng thái mới chọn một trong: {labels}. "Quá hạn" được tính tự động từ thời hạn, không cần chọn.',
-        ),
-        ("step", "4.", "Ngày ghi dạng ngày/tháng/năm, ví dụ 06/02/2024; không ghi ngày sau ngày gửi báo cáo."),
-        (
-            "step",
-            "5.",
-            "Một nhiệm vụ có hai việc cần báo cáo riêng: dùng các dòng trống cuối bảng, ghi mã nhiệm vụ và năm "
-            f"kế hoạch (cột {letter['id']}, {letter['year']}) rồi điền như trên.",
-        ),
-        (
-            "step",
-            "6.",
-            "Lưu tệp dạng Excel (.xlsx) và gửi lại cho bộ phận theo dõi kế hoạch. Không xóa trang "
-            f'"{GUIDE_SHEET}": ô {UNIT_LABEL} cho biết báo cáo của đơn vị nào.',
-        ),
+        *numbered[:2],
+        *details,
+        *numbered[2:],
         (
             "step",
             "",
@@ -261,26 +301,39 @@ def _binding_sheet(book: Workbook, unit: Unit, tasks: list[Task]) -> None:
         xlsx.write(sheet, row, 1, value, text if value else None)
 
 
-def _progress_sheet(book: Workbook, site: Site, unit: Unit, tasks: list[Task]) -> None:
-    """The sheet the unit fills in: one row per task, then blank rows for second entries."""
+# Row 1 of a sheet to fill in: what the office wrote, what the unit writes.
+LEAD_GROUPS = ("THÔNG TIN NHIỆM VỤ (không sửa)", "BÁO CÁO TIẾN ĐỘ MỚI (đơn vị điền)")
+SUPPORT_GROUPS = ("NHIỆM VỤ ĐƠN VỊ PHỐI HỢP THỰC HIỆN (không sửa)", "PHẦN VIỆC PHỐI HỢP ĐÃ LÀM (đơn vị điền)")
+
+
+def _progress_sheet(
+    book: Workbook,
+    site: Site,
+    unit: Unit,
+    tasks: list[Task],
+    name: str,
+    columns: tuple[Column, ...],
+    groups: tuple[str, str],
+) -> None:
+    """A sheet the unit fills in: one row per task, then blank rows for second entries."""
     cell = {"valign": "top", "text_wrap": True, "border": 1, "border_color": BORDER}
     styles = {
         "fixed": book.add_format({**cell, "bg_color": GREY}),
         "open": book.add_format({**cell, "bg_color": YELLOW, "locked": False}),
         "date": book.add_format({**cell, "bg_color": YELLOW, "locked": False, "num_format": DATE_FORMAT}),
     }
-    last_col = len(COLUMNS)
-    first_edit = next(i for i, c in enumerate(COLUMNS, start=1) if c.editable)
-    letters = {c.key: xlsx.column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    last_col = len(columns)
+    first_edit = next(i for i, c in enumerate(columns, start=1) if c.editable)
+    letters = {c.key: xlsx.column_letter(i) for i, c in enumerate(columns, start=1)}
     colour = {False: GREY, True: YELLOW}
-    sheet = book.add_worksheet(SHEET)
-    for index, column in enumerate(COLUMNS):
+    sheet = book.add_worksheet(name)
+    for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
 
     # Row 1: which columns are the plan's, which the unit's; row 2: the column titles.
     for editable, first, last, label in (
-        (False, 1, first_edit - 1, "THÔNG TIN NHIỆM VỤ (không sửa)"),
-        (True, first_edit, last_col, "BÁO CÁO TIẾN ĐỘ MỚI (đơn vị điền)"),
+        (False, 1, first_edit - 1, groups[0]),
+        (True, first_edit, last_col, groups[1]),
     ):
         group = book.add_format({"bold": True, "bg_color": colour[editable], "align": "center"})
         sheet.merge_range(0, first - 1, 0, last - 1, "", group)
@@ -293,7 +346,7 @@ def _progress_sheet(book: Workbook, site: Site, unit: Unit, tasks: list[Task]) -
         for e in (False, True)
     }
     sheet.set_row(HEADER_ROW - 1, 32)
-    for index, column in enumerate(COLUMNS):
+    for index, column in enumerate(columns):
         xlsx.write(sheet, HEADER_ROW - 1, index, column.title, head[column.editable])
 
     rows: list[dict[str, str | int | None]] = [
@@ -304,32 +357,35 @@ def _progress_sheet(book: Workbook, site: Site, unit: Unit, tasks: list[Task]) -
             "deadline": fmt.deadline(t.deadline),
             "state": progress.state(t, site.today).label,
             "last": last_entry(t, site.today),
+            "lead": t.lead.short_at(site.today),
         }
         for t in tasks
     ]
-    newest = tasks[0].plan_year if tasks else site.today.year
+    # The blank rows' year: the newest plan's (a unit that leads nothing yet may be given a task in it).
+    newest = tasks[0].plan_year if tasks else max((p.year for p in site.plans), default=site.today.year)
     rows += [{"year": newest} for _ in range(EXTRA_ROWS)]
     last_row = FIRST_ROW + len(rows) - 1
-    kinds = {extra: [styles[_style_kind(c, extra)] for c in COLUMNS] for extra in (False, True)}
+    kinds = {extra: [styles[_style_kind(c, extra)] for c in columns] for extra in (False, True)}
     for offset, values in enumerate(rows):
         row = FIRST_ROW - 1 + offset
-        texts = [(str(values[c.key]), c.width) for c in COLUMNS if values.get(c.key) is not None]
+        texts = [(str(values[c.key]), c.width) for c in columns if values.get(c.key) is not None]
         sheet.set_row(row, xlsx.row_height(texts))
-        for index, (column, style) in enumerate(zip(COLUMNS, kinds[offset >= len(tasks)], strict=True)):
+        for index, (column, style) in enumerate(zip(columns, kinds[offset >= len(tasks)], strict=True)):
             xlsx.write(sheet, row, index, values.get(column.key), style)
 
     # The state: a list of the labels (an inline list: short, no hidden sheet to lose).
-    sheet.data_validation(
-        f"{letters['status']}{FIRST_ROW}:{letters['status']}{last_row}",
-        {
-            "validate": "list",
-            "source": [fmt.STATUS_LABELS[k] for k in STATE_CHOICES],
-            "error_title": "Trạng thái không hợp lệ",
-            "error_message": "Chọn trạng thái trong danh sách, hoặc để trống nếu trạng thái không đổi.",
-            "input_title": "Trạng thái mới",
-            "input_message": "Chọn trong danh sách; để trống nếu không đổi. Quá hạn được tính tự động.",
-        },
-    )
+    if "status" in letters:
+        sheet.data_validation(
+            f"{letters['status']}{FIRST_ROW}:{letters['status']}{last_row}",
+            {
+                "validate": "list",
+                "source": [fmt.STATUS_LABELS[k] for k in STATE_CHOICES],
+                "error_title": "Trạng thái không hợp lệ",
+                "error_message": "Chọn trạng thái trong danh sách, hoặc để trống nếu trạng thái không đổi.",
+                "input_title": "Trạng thái mới",
+                "input_message": "Chọn trong danh sách; để trống nếu không đổi. Quá hạn được tính tự động.",
+            },
+        )
     # Dates: from the plan's first day to today. A warning, not a stop: a date typed as text in
     # Vietnamese form (06/02/2024) on a computer set to another language is still read by the import.
     by_year: dict[int, list[int]] = {}
@@ -338,8 +394,8 @@ def _progress_sheet(book: Workbook, site: Site, unit: Unit, tasks: list[Task]) -
     plans = {p.year: p for p in site.plans}
     for year, numbers in sorted(by_year.items()):
         start = earliest_day(plans[year]) if year in plans else date(year, 1, 1)
-        columns = (letters["date"], letters["completed"])
-        ranges = [f"{column}{first}:{column}{last}" for first, last in _runs(numbers) for column in columns]
+        dated = [letters[key] for key in ("date", "completed") if key in letters]
+        ranges = [f"{column}{first}:{column}{last}" for first, last in _runs(numbers) for column in dated]
         sheet.data_validation(
             ranges[0],
             {

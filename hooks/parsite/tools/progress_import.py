@@ -13,7 +13,10 @@ by hand (`- date:`, `text`, `evidence`, `note`, `status` when the state changes;
 the task for a completion day before the entry's day), with a `source:` saying which file
 (its name and SHA-256) and on which day it was imported, for whoever reviews the data change;
 or is refused with its file, sheet and row number and the reason. A row about a task the unit
-does not lead is refused. A row already imported (same task, day and text) is reported and left
+supports (đơn vị phối hợp) is the supporting unit's entry, written with `unit:` (the lead's own
+entries carry none); it may not set the task's state or completion date, which only the lead
+reports: such a row is refused whole, naming the column. A row about a task the unit neither
+leads nor supports is refused. A row already imported (same task, day and text) is reported and left
 alone, so importing a file twice changes nothing. The file itself is read within limits
 (parsite.tools.progress_cells).
 
@@ -39,7 +42,15 @@ from ..data_in import progress
 from ..data_in.load import _CONTROL
 from ..data_in.model import Site, Task, Unit
 from ..fmt import fold
-from ..outputs.progress_workbook import BINDING_SHEET, GUIDE_SHEET, UNIT_LABEL, earliest_day
+from ..outputs.progress_workbook import (
+    BINDING_SHEET,
+    COLUMNS,
+    GUIDE_SHEET,
+    UNIT_LABEL,
+    earliest_day,
+    leads,
+    supports,
+)
 from ..problems import DataError, shorten
 from ..site import load_site
 from .progress_cells import Row, Workbook, WorkbookError, blank, cell_date, cell_state, cell_text, read_workbook
@@ -77,6 +88,7 @@ class NewEntry:
     status: str | None
     completed: date | None  # a completion day before `date`: written as the task's `completed:`
     source: Source
+    unit: Unit | None = None  # the supporting unit that reported it (`unit:`); None: the lead
 
 
 @dataclass
@@ -171,11 +183,24 @@ def check_row(row: Row, unit: Unit, index: _Index, today: date, source: Source) 
     """The entry a row makes, or the reasons it is refused (every one found)."""
     reasons: list[str] = []
     task = index.find(row, reasons)
-    if task is not None and task.lead.id != unit.id:
+    supporting = task is not None and not leads(task, unit) and supports(task, unit)
+    if task is not None and not leads(task, unit) and not supporting:
         reasons.append(
             f"nhiệm vụ {task.id} (kế hoạch năm {task.plan_year}) do {task.lead.short} ({task.lead.id}) chủ trì, "
-            f"không phải đơn vị của bảng tính, {unit.short} ({unit.id})"
+            f"không phải đơn vị của bảng tính, {unit.short} ({unit.id}); đơn vị cũng không phối hợp nhiệm vụ này"
         )
+    state_cell, completed_cell = row.values.get("status"), row.values.get("completed")
+    if task is not None and supporting:
+        # The task's state and completion are the lead's to report: a supporting unit's row saying
+        # either is refused whole, rather than imported without what it says.
+        for key in ("status", "completed"):
+            if not blank(row.values.get(key)):
+                reasons.append(
+                    f"cột '{_TITLES[key]}': {unit.short} ({unit.id}) phối hợp, không chủ trì nhiệm vụ {task.id}; "
+                    f"{_LEAD_ONLY[key]} do đơn vị chủ trì, {task.lead.short} ({task.lead.id}), báo cáo; "
+                    "để trống cột này"
+                )
+        state_cell = completed_cell = None  # said once, as above
     text = _prose(row.values.get("text"), "nội dung", reasons)
     if text is None:
         reasons.append("thiếu nội dung đã thực hiện")
@@ -186,11 +211,11 @@ def check_row(row: Row, unit: Unit, index: _Index, today: date, source: Source) 
     if day is None and blank(row.values.get("date")):
         reasons.append("thiếu ngày")
     try:
-        status = cell_state(row.values.get("status"))
+        status = cell_state(state_cell)
     except ValueError as exc:
         reasons.append(str(exc))
         status = None
-    completed = _day(row.values.get("completed"), "ngày hoàn thành", start, today, reasons)
+    completed = _day(completed_cell, "ngày hoàn thành", start, today, reasons)
     if completed is not None:
         if status not in (None, "hoan-thanh"):
             label = fmt.STATUS_LABELS[status]
@@ -216,7 +241,12 @@ def check_row(row: Row, unit: Unit, index: _Index, today: date, source: Source) 
         )
     if reasons or task is None or day is None or text is None:
         return None, reasons
-    return NewEntry(row, task, day, text, evidence, note, status, completed, source), []
+    reporter = unit if supporting else None
+    return NewEntry(row, task, day, text, evidence, note, status, completed, source, reporter), []
+
+
+_TITLES = {c.key: c.title for c in COLUMNS}
+_LEAD_ONLY = {"status": "trạng thái của nhiệm vụ", "completed": "ngày hoàn thành nhiệm vụ"}
 
 
 # --- whose workbook -------------------------------------------------------------------------
@@ -310,7 +340,10 @@ def plan_import(
 
 def _entry_lines(entry: NewEntry, dash: int, newline: str) -> list[str]:
     pad = " " * (dash + 2)
-    lines = [f"{' ' * dash}- date: {entry.date.isoformat()}", f"{pad}text: {quote(entry.text)}"]
+    lines = [f"{' ' * dash}- date: {entry.date.isoformat()}"]
+    if entry.unit is not None:
+        lines.append(f"{pad}unit: {entry.unit.id}")
+    lines.append(f"{pad}text: {quote(entry.text)}")
     if entry.evidence:
         lines.append(f"{pad}evidence: {quote(entry.evidence)}")
     if entry.note:
