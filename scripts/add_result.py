@@ -13,8 +13,8 @@ import argparse
 import sys
 
 from _core import DATA, ROOT
-from parsite.problems import DataError
-from parsite.tools.results_entry import ResultExists, add_result, result_text
+from parsite.settings import Settings
+from parsite.tools.results_entry import Refused, ResultInvalid, add_result, result_text
 
 
 def number(text: str) -> float | None:
@@ -55,13 +55,14 @@ def main(argv: list[str] | None = None) -> int:
         source=args.source,
         note=args.note,
     )
+    today = Settings.from_environment(ROOT).today
     try:
-        path = add_result(DATA, args.year, text, force=args.force)
-    except ResultExists as exc:
-        print(f"Không ghi: {exc}", file=sys.stderr)
+        path = add_result(DATA, args.year, text, today=today, force=args.force)
+    except ResultInvalid as exc:
+        print(f"Không ghi {target.relative_to(ROOT)} vì kết quả chưa hợp lệ:\n{exc}", file=sys.stderr)
         return 1
-    except DataError as exc:
-        print(f"Không ghi {target.relative_to(ROOT)} vì kết quả chưa hợp lệ.\n{exc}", file=sys.stderr)
+    except Refused as exc:
+        print(f"Không ghi: {exc}", file=sys.stderr)
         return 1
     print(f"Đã ghi {path.relative_to(ROOT)}")
     return 0

@@ -53,9 +53,10 @@ TODAY = "2025-03-31"
 BUILD_EPOCH = "1795892400"  # 2026-11-28T19:00:00Z
 
 
-def build_env(**overrides: str) -> dict[str, str]:
-    """The environment of a test build: today and the build time pinned, no colour, no MkDocs 2 notice."""
-    return {
+def build_env(**overrides: str | None) -> dict[str, str]:
+    """The environment of a test build: today and the build time pinned, no colour, no MkDocs 2
+    notice; an override of None leaves that variable out."""
+    env = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "NO_COLOR": "1",
@@ -63,9 +64,10 @@ def build_env(**overrides: str) -> dict[str, str]:
         "SOURCE_DATE_EPOCH": BUILD_EPOCH,
         **overrides,
     }
+    return {key: value for key, value in env.items() if value is not None}
 
 
-def mkdocs_build(project: Path, site_dir: Path, **env_overrides: str) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(project: Path, site_dir: Path, **env_overrides: str | None) -> subprocess.CompletedProcess[str]:
     """Run `mkdocs build --strict` as a user would; return the finished process."""
     env = build_env(**env_overrides)
     return subprocess.run(

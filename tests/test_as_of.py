@@ -237,6 +237,10 @@ def test_change_summary_from_the_live_release(builds) -> None:
     assert "mục tiến độ mới: 2024/NV05 20/11/2026: Hội đồng sáng kiến công nhận 01 sáng kiến CCHC." in log
     page = page_text(site, "thay-doi")
     assert "20/11/2026 · NV05 (VP): Hội đồng sáng kiến công nhận 01 sáng kiến CCHC. Trạng thái: Hoàn thành." in page
-    assert "NV05 · " in page and "Quá hạn 212 ngày → Hoàn thành quá hạn 720 ngày" in page
+    assert (
+        "NV05 · Quá hạn 212 ngày → Hoàn thành quá hạn 720 ngày: Phát động và lựa chọn ít nhất 01 sáng kiến, "
+        "giải pháp CCHC của Sở đề nghị cấp có thẩm quyền công nhận." in page
+    )
+    assert ".:" not in page  # the task's full stop is not followed by the summary's colon
     html = (site / "thay-doi" / "index.html").read_text(encoding="utf-8")
     assert 'href="../don-vi/van-phong/#nv-2024-nv05"' in html

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
 
 import feedparser
 import pytest
-from helpers import GOLDEN, ROOT
+from helpers import GOLDEN, ROOT, copy_project, mkdocs_build, page_html
 from parsite.data_in.progress import finished, state, status, timeline
 from parsite.outputs import feeds
 from parsite.outputs.changes import Previous, compare, find_previous, snapshot
+from parsite.settings import Settings
 from parsite.site import load_site
 from parsite.tools.status_migration import migrate_text
 
@@ -194,3 +196,18 @@ def test_migrate_status_script(tmp_path: Path) -> None:
     data = _tasks_file(tmp_path, tasks.read_text(encoding="utf-8"))
     assert status(load_site(data, tmp_path, today=date(2025, 7, 1)).tasks[0], date(2025, 7, 1)) == "dang-thuc-hien"
     assert old == (OTHER / "plans" / "2025" / "tasks.yml").read_text(encoding="utf-8")
+
+
+def test_site_today_alone_dates_the_build_on_the_pinned_day(tmp_path: Path) -> None:
+    """SITE_TODAY without SOURCE_DATE_EPOCH: the footer's update time is on the day the pages
+    speak of, not on the real day of the build."""
+    settings = Settings.from_environment(ROOT, environ={"SITE_TODAY": "2025-03-31"})
+    assert settings.built.date() == date(2025, 3, 31) and not settings.built_pinned
+    project = copy_project(tmp_path / "project")
+    result = mkdocs_build(project, tmp_path / "site", SOURCE_DATE_EPOCH=None)
+    assert result.returncode == 0, result.stderr
+    footer = re.search(r'<div class="md-copyright__stamp">([^<]*)</div>', page_html(tmp_path / "site", ""))
+    assert footer is not None and re.fullmatch(r"Cập nhật lúc \d\d:\d\d ngày 31/03/2025", footer[1]), footer
+    # SOURCE_DATE_EPOCH, when given, is the build time as it is (a release's reproducible stamp).
+    pinned = Settings.from_environment(ROOT, environ={"SITE_TODAY": "2025-03-31", "SOURCE_DATE_EPOCH": "1795892400"})
+    assert pinned.built.isoformat() == "2026-11-29T02:00:00+07:00"

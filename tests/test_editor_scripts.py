@@ -65,8 +65,16 @@ def test_add_result_writes_a_checked_file(project: Path) -> None:
     documents.write_text(documents.read_text(encoding="utf-8") + DOCUMENT, encoding="utf-8")
     bad = run(project, f"./scripts/add-result 2024 {RESULT_2024.replace('--field 6=8,5', '--field 6=12')}")
     assert bad.returncode == 1
-    assert "data/results/2024.yml:15:6: fields.6: điểm 12 vượt điểm tối đa 11 của lĩnh vực 6" in bad.stderr
+    # The file was never written: the message names the option that gave the value, not a line of it.
+    assert "--field 6: điểm 12 vượt điểm tối đa 11 của lĩnh vực 6" in bad.stderr
+    assert "2024.yml:" not in bad.stderr
     assert not (project / "data" / "results" / "2024.yml").exists()
+    bad = run(project, f"./scripts/add-result 2024 {RESULT_2024.replace('--rank 9', '--rank 30')}")
+    assert bad.returncode == 1 and "\n--rank: " in bad.stderr and "2024.yml:" not in bad.stderr
+    future = run(project, f"./scripts/add-result 2099 {RESULT_2024}")
+    assert future.returncode == 1
+    assert "năm 2099 chưa đến (hôm nay là 31/03/2025): chỉ ghi kết quả của năm 2025 trở về trước" in future.stderr
+    assert not (project / "data" / "results" / "2099.yml").exists()
     good = run(project, f"./scripts/add-result 2024 {RESULT_2024}")
     assert good.returncode == 0, good.stderr
     written = yaml.safe_load((project / "data" / "results" / "2024.yml").read_text(encoding="utf-8"))

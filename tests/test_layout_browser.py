@@ -167,3 +167,16 @@ def test_plan_prints_as_the_document(browser: Browser, site_url: str) -> None:
     width, line, left, right = rule
     assert line / 3 <= width <= line / 2 and abs(left - right) < 1  # NĐ 30/2020: 1/3 to 1/2, centred
     assert not note_shown  # the printed plan is the document as issued
+
+
+def test_unknown_scores_take_two_lines_at_most_on_a_phone(browser: Browser, site_url: str) -> None:
+    context, page = _open(browser, site_url, "ket-qua/", 390)
+    lines = page.evaluate("""() => [...document.querySelectorAll("article table td")]
+      .filter(td => td.innerText.replace(/\\s+/g, " ").trim() === "chưa có số liệu")
+      .map(td => {
+        const range = document.createRange()
+        range.selectNodeContents(td)
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size
+      })""")
+    context.close()
+    assert lines and max(lines) <= 2, lines

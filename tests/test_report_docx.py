@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -172,3 +173,25 @@ def test_awkward_text_in_every_printed_field(monkeypatch: pytest.MonkeyPatch) ->
         header = doc.tables[0].rows[0].cells[0].text
         assert header.startswith(text)  # python-docx reads the tabs and line breaks back
         assert doc.core_properties.author == text[:255]
+
+
+def test_a_pause_reason_is_not_given_once_the_task_has_resumed(tmp_path: Path) -> None:
+    """NV24 (due Tháng 10/2024) was paused on 25/10/2024 with a reason; resumed in November, it
+    is late at the end of Q4 without a reason that still applies, so the report gives none."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    tasks = data / "plans" / "2024" / "tasks.yml"
+    pause = "        status: tam-dung  # chuyển đổi từ 'status: tam-dung': tạm dừng từ mục tiến độ cuối cùng\n"
+    resume = '      - date: 2024-11-20\n        text: "Tiếp tục kết nối thanh toán."\n        status: dang-thuc-hien\n'
+    text = tasks.read_text(encoding="utf-8")
+    assert text.count(pause) == 1
+    tasks.write_text(text.replace(pause, pause + resume), encoding="utf-8")
+    site = load_site(data, tmp_path, today=date(2025, 3, 31))
+
+    def nv24_line(quarter: str) -> str:
+        report = next(r for r in quarter_reports(site) if r.slug == quarter)
+        doc = Document(io.BytesIO(report_docx(site.agency, report)))
+        return next(p.text for p in doc.paragraphs if "NV24" in p.text and "Lý do:" in p.text)
+
+    line = nv24_line("2024-quy-4")
+    assert "Nền tảng thanh toán" not in line and line.endswith("Lý do: chưa có giải trình")

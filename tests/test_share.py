@@ -6,6 +6,7 @@ portal address, data text in the meta escaped exactly once.
 from __future__ import annotations
 
 import io
+import itertools
 import random
 import re
 import xml.etree.ElementTree as ET
@@ -275,3 +276,27 @@ def test_the_png_writer_keeps_every_pixel_and_colour() -> None:
     assert (image.format, image.mode, image.size) == ("PNG", "P", (share_image.WIDTH, share_image.HEIGHT))
     assert image.tobytes() == pixels
     assert image.getpalette()[: len(colours)] == colours
+
+
+def test_an_unknown_year_on_a_share_image_says_so_in_words() -> None:
+    """The bar of a year without figures is a gap reading "chưa có số liệu" on two lines, not a
+    bare dash a reader could take for zero."""
+    card = share_image.Card(
+        "Sở X",
+        "Kết quả Chỉ số CCHC",
+        "par.example",
+        (share_image.Bar("2022", None, None), share_image.Bar("2023", 89, 100)),
+    )
+    image = Image.open(io.BytesIO(share_image.render(card))).convert("RGB")
+    top, base = share_image.BAND + 34 + 2 * 54 + 20, share_image.FOOTER_TOP - 24 - 40
+    gap = image.crop(
+        (share_image.MARGIN, top, share_image.MARGIN + (share_image.WIDTH - 2 * share_image.MARGIN) // 2, base)
+    )
+    ink = [(x, y) for y in range(gap.height) for x in range(gap.width) if gap.getpixel((x, y)) != share_image.WHITE]
+    rows = sorted({y for _, y in ink})
+    bands = 1 + sum(1 for a, b in itertools.pairwise(rows) if b > a + 6)  # a dot below is not a line
+    span = max(x for x, _ in ink) - min(x for x, _ in ink)
+    font = ImageFont.truetype(share_image.font_path(), 26)
+    widest = max(font.getlength(words) for words in share_image.UNKNOWN_LINES)
+    assert " ".join(share_image.UNKNOWN_LINES) == "chưa có số liệu"
+    assert bands == 2 and abs(span - widest) <= 4, (bands, span, widest)

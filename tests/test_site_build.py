@@ -108,6 +108,8 @@ def test_score_history_keeps_unknown_values_unknown(built_site: Path) -> None:
     assert rows["2023"] == "2023 89,42/100 11/22 13,5/15,5 14/14 15,5/17,5 10/10 12/12 7,58/11 16,85/20"
     unknown = "chưa có số liệu"
     assert rows["2022"] == f"2022 {unknown} 9 (suy ra) " + " ".join([unknown] * 7)  # no "9/chưa có số liệu"
+    # In the table the words wrap at one place only: two lines at most on a phone.
+    assert '<td style="text-align: right;">chưa\u00a0có số\u00a0liệu</td>' in html
     body = article_text(html)
     assert "Năm 2023: Quyết định số 151/QĐ-UBND ngày 06/02/2024" in body
     assert "Năm 2022: suy ra từ Kế hoạch năm 2024" in body

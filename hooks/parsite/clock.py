@@ -2,7 +2,9 @@
 reproducible builds; read from the environment once, by parsite.settings.
 
 - SITE_TODAY=YYYY-MM-DD pins today (overdue tasks, reports);
-- SOURCE_DATE_EPOCH (seconds) pins the build time shown in the footer and calendars.
+- SOURCE_DATE_EPOCH (seconds) pins the build time shown in the footer and calendars;
+- SITE_TODAY alone moves the build time to that day (at the time of the build): a footer
+  "Cập nhật lúc 14:05 ngày 31/03/2025" never names another day than the one the pages speak of.
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ def build_time(environ: Mapping[str, str]) -> datetime:
         except ValueError:
             raise ClockError(f"SOURCE_DATE_EPOCH={epoch!r}: phải là số giây (Unix time)") from None
     return datetime.now(VIETNAM).replace(microsecond=0)
+
+
+def on_pinned_day(environ: Mapping[str, str], built: datetime, day: date) -> datetime:
+    """The build time as shown: on the pinned day when SITE_TODAY is set without SOURCE_DATE_EPOCH
+    (which, when set, is the build time as given)."""
+    if environ.get("SITE_TODAY") and not environ.get("SOURCE_DATE_EPOCH"):
+        return datetime.combine(day, built.timetz())
+    return built
 
 
 def today(environ: Mapping[str, str], built: datetime) -> date:

@@ -52,8 +52,16 @@ class Deadline:
         return _ROMAN_OUT[self.number or 1]
 
 
-def parse_deadline(text: str) -> Deadline:
-    """Parse a deadline as written in tasks.yml; raise ValueError (Vietnamese) if invalid."""
+def deadline_forms(year: int | None) -> str:
+    """The forms a deadline may take, shown with the plan's own year (NĂM when it is unknown)."""
+    y = str(year) if year else "NĂM"
+    return f"{y}-09-30, 30/09/{y}, Tháng 9/{y}, Quý III/{y}, Thường xuyên"
+
+
+def parse_deadline(text: str, year: int | None = None) -> Deadline:
+    """Parse a deadline as written in tasks.yml; raise ValueError (Vietnamese) if invalid.
+
+    `year`, the plan's year, only shapes the message's examples."""
     value = " ".join(text.split())
     lowered = value.lower()
     if lowered == "thường xuyên":
@@ -74,7 +82,4 @@ def parse_deadline(text: str) -> Deadline:
     match = re.fullmatch(r"quý (i|ii|iii|iv|1|2|3|4)/(\d{4})", lowered)
     if match:
         return Deadline("quarter", int(match[2]), _ROMAN[match[1].upper()])
-    raise ValueError(
-        f"thời hạn '{text}' không hợp lệ; viết theo một trong các dạng: "
-        "2024-09-30, 30/09/2024, Tháng 9/2024, Quý III/2024, Thường xuyên"
-    )
+    raise ValueError(f"thời hạn '{text}' không hợp lệ; viết theo một trong các dạng: {deadline_forms(year)}")

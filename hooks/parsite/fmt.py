@@ -16,6 +16,15 @@ from .dates import Deadline
 
 LOCALE = "vi"
 UNKNOWN = "chưa có số liệu"
+# In a narrow table cell: no-break spaces leave one place to wrap, so it takes at most two lines
+# ("chưa có / số liệu") where it took four at 390 px.
+UNKNOWN_CELL = "chưa\u00a0có số\u00a0liệu"
+
+
+def cell(text: str) -> str:
+    """A table cell's value, "chưa có số liệu" kept to two lines at most."""
+    return UNKNOWN_CELL if text == UNKNOWN else text
+
 
 STATUS_LABELS = {
     "chua-trien-khai": "Chưa triển khai",

@@ -6,6 +6,7 @@ hand it, or the values in it, to the functions they call.
 
 - SITE_TODAY=YYYY-MM-DD pins "today" (in Asia/Ho_Chi_Minh otherwise): overdue tasks, reports;
 - SOURCE_DATE_EPOCH (seconds) pins the build time shown in the footer, calendars and workbooks;
+  without it, SITE_TODAY also moves the build time to that day (the footer names one day);
 - PARSITE_CACHE: the build cache's folder, or `off` (default `.cache/parsite/` in the project);
 - PARSITE_PREVIOUS: the live release's snapshot (a file or a release folder), compared in the
   change summary; without it, a DEPLOY_TARGET that is a local folder gives `current/`.
@@ -47,6 +48,8 @@ class Settings:
         cls, root: Path, site_url: str | None = None, environ: Mapping[str, str] = os.environ
     ) -> Settings:
         built = clock.build_time(environ)
+        today = clock.today(environ, built)
+        built = clock.on_pinned_day(environ, built, today)
         configured = environ.get("PARSITE_CACHE", "").strip()
         cache: Path | None = None
         if configured.lower() not in CACHE_OFF:
@@ -54,7 +57,7 @@ class Settings:
             cache = cache if cache.is_absolute() else root / cache
         return cls(
             root=root,
-            today=clock.today(environ, built),
+            today=today,
             built=built,
             built_pinned=bool(environ.get("SOURCE_DATE_EPOCH")),
             cache=cache,

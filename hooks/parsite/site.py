@@ -39,7 +39,9 @@ def _not_a_data_file(path: Path, data_root: Path) -> str | None:
 
 
 def _read(path: Path, display: str, schema_name: str, data_root: Path) -> tuple[Source, list[Problem]]:
-    """Load one file and check it against its schema; the problems found, in file order."""
+    """Load one file and check it against its schema; the problems found, in file order.
+
+    A plan's files (plans/YEAR/) are checked with its year, the year of a message's examples."""
     if not path.exists():
         return Source(display, None), [Problem(display, 0, 0, "", "thiếu tệp dữ liệu này", code="missing-file")]
     refused = _not_a_data_file(path, data_root)
@@ -47,7 +49,9 @@ def _read(path: Path, display: str, schema_name: str, data_root: Path) -> tuple[
         return Source(display, None), [Problem(display, 0, 0, "", refused, code="not-a-data-file")]
     source, found = load_file(path, display)
     if not found:
-        found = schema.check(source, schema_name)
+        folder = path.parent.name
+        year = int(folder) if schema_name in ("plan", "tasks") and folder.isdigit() else None
+        found = schema.check(source, schema_name, year)
     return source, found
 
 

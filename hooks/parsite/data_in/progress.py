@@ -78,6 +78,20 @@ def status(task: Task, as_of: date) -> str:
     return _status_since(task, as_of)[0]
 
 
+def reason(task: Task, as_of: date) -> str | None:
+    """Khó khăn, lý do: the latest note recorded on or before `as_of` that still applies then.
+
+    A note given with a pause (`status: tam-dung`) is the reason for that pause: once a later
+    change has ended the pause, it no longer explains where the task stands."""
+    current, since = _status_since(task, as_of)
+    notes = [
+        e.note
+        for e in log_until(task, as_of)
+        if e.note and not (e.status == "tam-dung" and (current != "tam-dung" or since is None or e.date < since))
+    ]
+    return notes[-1] if notes else None
+
+
 def finished(task: Task, as_of: date) -> date | None:
     """The day the task was finished, if it stands finished on `as_of`."""
     found, since = _status_since(task, as_of)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 from .. import compiled
+from ..dates import deadline_forms
 from ..problems import Problem, shorten
 from .load import Source
 
@@ -114,9 +115,11 @@ def _expected(error: ValidationError) -> list[str]:
     return expected if isinstance(expected, list) else [expected]
 
 
-def _problems(error: ValidationError, source: Source) -> list[Problem]:
+def _problems(error: ValidationError, source: Source, year: int | None) -> list[Problem]:
     path = tuple(error.absolute_path)
     custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
+    if custom:  # examples in the plan's own year, not a year fixed in the schema
+        custom = custom.replace("{deadline_forms}", deadline_forms(year))
     kind = error.validator
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         properties = error.schema.get("properties", {})
@@ -179,8 +182,9 @@ def _problems(error: ValidationError, source: Source) -> list[Problem]:
     return [source.problem(path, message, code="invalid-value")]
 
 
-def check(source: Source, schema_name: str) -> list[Problem]:
-    """All schema problems of one loaded file."""
+def check(source: Source, schema_name: str, year: int | None = None) -> list[Problem]:
+    """All schema problems of one loaded file; `year` (a plan's) is the year of the examples
+    a message gives."""
     try:
         _quick_validator(schema_name)(source.data)
         return []
@@ -188,5 +192,5 @@ def check(source: Source, schema_name: str) -> list[Problem]:
         pass  # list every problem, with positions, below
     problems: list[Problem] = []
     for error in _validator(schema_name).iter_errors(source.data):
-        problems.extend(_problems(error, source))
+        problems.extend(_problems(error, source, year))
     return problems

@@ -518,8 +518,10 @@ def _check_units_in_force(raw: RawData, src: Source, plan: dict) -> list[Problem
 
 
 def _check_deadline(src: Source, path: tuple, text: str, year: int | None) -> list[Problem]:
+    folder = PurePosixPath(src.path).parent.name
+    examples = year or (int(folder) if folder.isdigit() else None)  # plan.yml may be the broken one
     try:
-        deadline = parse_deadline(text)
+        deadline = parse_deadline(text, examples)
     except ValueError as exc:
         return [src.problem(path, str(exc), code="date")]
     if year is not None and deadline.due is not None and deadline.due.year != year:

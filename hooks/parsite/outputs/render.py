@@ -78,6 +78,7 @@ def environment() -> jinja2.Environment:
         fold=lambda text: " ".join(fmt.fold(str(text)).lower().split()),
         num=fmt.number,
         points=fmt.points,
+        cell=fmt.cell,
         share=fmt.share,
         day=fmt.day,
         deadline=fmt.deadline,

@@ -27,7 +27,8 @@ class Done:
 
 @dataclass(frozen=True)
 class Late:
-    """A task late at the end of the quarter (or finished late in it), with the latest reason given."""
+    """A task late at the end of the quarter (or finished late in it), with the latest reason given
+    that still applies then (a pause's reason is dropped once the task has resumed)."""
 
     task: Task
     state: progress.TaskState
@@ -131,8 +132,7 @@ def _late(task: Task, start: date, as_of: date) -> Late | None:
     finished_late_here = state.key == "hoan-thanh-qua-han" and finished is not None and start <= finished <= as_of
     if not (late_now or finished_late_here):
         return None
-    notes = [e.note for e in progress.log_until(task, as_of) if e.note]
-    return Late(task, state, notes[-1] if notes else None)
+    return Late(task, state, progress.reason(task, as_of))
 
 
 def quarter_report(site: Site, plan: Plan, quarter: int) -> QuarterReport:

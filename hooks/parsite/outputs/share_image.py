@@ -41,6 +41,7 @@ MUTED = (84, 90, 110)
 TRACK = (226, 229, 242)
 WHITE = (255, 255, 255)
 ELLIPSIS = "…"
+UNKNOWN_LINES = ("chưa có", "số liệu")  # fmt.UNKNOWN on two lines: a bar's slot is 134 px wide
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,8 @@ def _title(draw: ImageDraw, text: str, top: int, bottom: int, sizes: tuple[int, 
 
 
 def _bars(draw: ImageDraw, bars: tuple[Bar, ...], top: int, bottom: int) -> None:
-    """Bars of points against the maximum, one per year; an unknown year is a gap with a dash."""
+    """Bars of points against the maximum, one per year; an unknown year is a gap saying
+    "chưa có số liệu"."""
     bars = bars[-8:]
     label_font, value_font = _font(26), _font(28, bold=True)
     slot = (WIDTH - 2 * MARGIN) / len(bars)
@@ -179,7 +181,9 @@ def _bars(draw: ImageDraw, bars: tuple[Bar, ...], top: int, bottom: int) -> None
         centre = x + bar_width / 2
         draw.text((centre, bottom), bar.label, font=label_font, fill=MUTED, anchor="ms")
         if bar.value is None or not bar.maximum:
-            draw.text((centre, base - 8), "–", font=value_font, fill=MUTED, anchor="ms")
+            # Words, not a dash a reader could take for zero or a missing figure of the design.
+            for row, words in enumerate(UNKNOWN_LINES):
+                draw.text((centre, base - 8 - 32 * (1 - row)), words, font=label_font, fill=MUTED, anchor="ms")
             continue
         draw.rectangle((x, base - height, x + bar_width, base), fill=TRACK)
         share = max(Decimal(0), min(Decimal(1), bar.value / bar.maximum))
