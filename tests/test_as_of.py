@@ -129,7 +129,7 @@ def test_docx_counts_match_the_page(builds) -> None:
 def test_task_section_shows_its_timeline(builds) -> None:
     text = page_text(builds["b"][0], "don-vi/phong-ldvl")
     block = text.split("NV07 · ", 1)[1].split("NV08 · ", 1)[0]
-    assert "Trạng thái: Hoàn thành quá hạn 10 ngày (hoàn thành ngày 10/10/2024)" in block
+    assert "Trạng thái: Hoàn thành ngày 10/10/2024, quá hạn 10 ngày" in block
     assert (
         "Diễn biến trạng thái: Đang thực hiện từ 30/08/2024; Quá hạn từ 01/10/2024; Hoàn thành quá hạn từ 10/10/2024."
     ) in block
@@ -212,7 +212,7 @@ def test_pages_announce_their_feeds(builds) -> None:
     ]
     for _, href in links:
         assert (site / "don-vi" / "thanh-tra" / href).resolve().is_file()
-    assert "Theo dõi tiến độ (Atom)" in article_text(unit)
+    assert "Nhận tin tiến độ mới (nguồn tin cho ứng dụng đọc tin)" in article_text(unit)
 
 
 def test_change_summary_without_previous_release(builds) -> None:

@@ -232,7 +232,7 @@ def test_filled_workbook_imports_once_and_shows_on_the_unit_page(tmp_path: Path)
     heading = page.index("NV05 ·")
     nv05_text = page[heading : page.index("NV06 ·")]
     assert "06/02/2025" in nv05_text and "Hội đồng sáng kiến công nhận 01 sáng kiến CCHC." in nv05_text
-    assert "Hoàn thành quá hạn 68 ngày" in nv05_text  # deadline 30/11/2024
+    assert "Hoàn thành ngày 06/02/2025, quá hạn 68 ngày" in nv05_text  # deadline 30/11/2024
 
     again = subprocess.run(
         ["./scripts/import-progress", str(filled)], cwd=project, capture_output=True, text=True, env=env()

@@ -34,10 +34,10 @@ def search(page: Page, site_url: str, query: str, *, every: bool = False) -> lis
     # One query with the whole text (typing key by key would race intermediate queries).
     box.fill(query)
     box.press("End")
-    meta.filter(has_text=re.compile("liên quan|Không tìm thấy")).wait_for()
+    meta.filter(has_text=re.compile("Tìm thấy|Không tìm thấy")).wait_for()
     page.wait_for_timeout(150)  # let the result list settle after the count appears
-    count = re.match(r"(\d+)", meta.inner_text())
-    expected = int(count[1]) if count else (1 if "1 tài liệu" in meta.inner_text() else 0)
+    count = re.search(r"Tìm thấy (\d+) kết quả", meta.inner_text())
+    expected = int(count[1]) if count else 0
     if not every:
         expected = min(expected, 10)
     items = page.locator("li.md-search-result__item")
@@ -169,7 +169,23 @@ def test_whole_phrase_ranks_above_some_words(page: Page, site_url: str) -> None:
 
 def test_query_that_matches_nothing(page: Page, site_url: str) -> None:
     assert search(page, site_url, "xyzzyq") == []
-    assert "Không tìm thấy tài liệu liên quan" in page.locator(".md-search-result__meta").inner_text()
+    assert "Không tìm thấy kết quả nào" in page.locator(".md-search-result__meta").inner_text()
+
+
+def test_more_results_in_a_page_read_as_vietnamese(page: Page, site_url: str) -> None:
+    """Material's "# more on this page" and "Missing" (issue 35): natural Vietnamese, no "từ khác"."""
+    search(page, site_url, "cải cách thủ tục")
+    meta = page.locator(".md-search-result__meta").inner_text()
+    assert re.fullmatch(r"Tìm thấy \d+ kết quả", meta.strip()), meta
+    more = page.locator("details.md-search-result__more summary").all_inner_texts()
+    assert more, "no page with several results for the query"
+    for text in more:
+        assert re.fullmatch(r"Xem thêm \d+ kết quả trong trang này", text.strip()), text
+    # A result without one of the words names it: "Không có từ: …", not a bare "Không: …".
+    search(page, site_url, "cải cách xyzzyq")
+    terms = page.locator(".md-search-result__terms").all_inner_texts()
+    shown = [t for t in terms if t]  # those of a collapsed "Xem thêm" list are hidden
+    assert shown and all(t == "Không có từ: xyzzyq" for t in shown), terms
 
 
 def test_clicking_a_task_result_lands_on_the_task(page: Page, site_url: str) -> None:

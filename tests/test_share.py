@@ -16,9 +16,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
-from helpers import GOLDEN, copy_project, mkdocs_build
+from helpers import GOLDEN, ROOT, copy_project, mkdocs_build
 from parsite.outputs import share_image
-from parsite.outputs.share import shorten
+from parsite.outputs.paths import HOME
+from parsite.outputs.share import DEFAULT_IMAGE, _cards, image_path, shorten
+from parsite.site import load_site
 from PIL import Image, ImageFont
 
 # A page title that closes the attribute and the element, an entity that must stay text,
@@ -300,3 +302,15 @@ def test_an_unknown_year_on_a_share_image_says_so_in_words() -> None:
     widest = max(font.getlength(words) for words in share_image.UNKNOWN_LINES)
     assert " ".join(share_image.UNKNOWN_LINES) == "chưa có số liệu"
     assert bands == 2 and abs(span - widest) <= 4, (bands, span, widest)
+
+
+def test_the_home_card_names_the_site_once() -> None:
+    """The site's own card: the site's name as the title, not again as the footer (issue 35)."""
+    site = load_site(ROOT / "data", ROOT)
+    assert site.identity is not None and not site.identity.url  # footer would be the site's name
+    cards = _cards(site)
+    for path in (DEFAULT_IMAGE, image_path(HOME)):
+        card = cards[path]
+        assert card.title == site.identity.name
+        assert [card.agency, card.title, card.footer].count(site.identity.name) == 1, card
+    assert cards[image_path("don-vi/van-phong.md")].footer == site.identity.name  # other cards keep it

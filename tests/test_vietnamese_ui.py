@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import material
+from helpers import page_html, page_text
 
 SHOWN_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "value")
 # English a reader could meet that is not in Material's translation file.
@@ -95,3 +96,60 @@ def test_search_initializer_and_404_in_vietnamese(built_site: Path) -> None:
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert "Đang chuẩn bị tìm kiếm" in home
     assert 'title="Liên kết đến mục này"' in home
+
+
+# --- Words a reader understands (issue 35, parts 9 and 10) ----------------------------------------
+
+
+def test_feeds_are_offered_in_plain_words(built_site: Path) -> None:
+    unit = page_text(built_site, "don-vi/van-phong")
+    assert "Nhận tin tiến độ mới (nguồn tin cho ứng dụng đọc tin)" in unit
+    open_data = page_html(built_site, "du-lieu")
+    headings = [
+        " ".join(re.sub(r"<[^>]+>|&para;", "", h).split()) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", open_data)
+    ]
+    assert "Nhận tin tiến độ mới (nguồn tin cho ứng dụng đọc tin)" in headings
+    assert "Nhận tin nhiệm vụ quá hạn (nguồn tin cho ứng dụng đọc tin)" in headings
+    for text in (unit, page_text(built_site, "du-lieu")):
+        assert "(Atom)" not in text
+
+
+def test_report_download_says_what_it_is(built_site: Path) -> None:
+    for path in ("bao-cao", "bao-cao/2024-quy-1"):
+        links = re.findall(r'<a href="[^"]*\.docx">([^<]*)</a>', page_html(built_site, path))
+        assert links, path
+        assert all("Word (.docx)" in text and text.startswith("Tải") for text in links), (path, links)
+
+
+def test_finished_task_says_its_day_once(built_site: Path) -> None:
+    html = page_html(built_site, "don-vi/phong-khtc")
+    assert '<span class="task-state task-state--hoan-thanh">Hoàn thành ngày ' in html
+    text = page_text(built_site, "don-vi/phong-khtc")
+    assert re.search(r"Trạng thái: Hoàn thành ngày \d\d/\d\d/\d{4}", text)
+    assert "(hoàn thành ngày" not in text
+
+
+def test_field_links_name_the_field(built_site: Path) -> None:
+    """No link reads only a field's number ("Lĩnh vực: 1" in a phone's card layout)."""
+    for path in ("tra-cuu", "ke-hoach/2024", "don-vi/van-phong", "linh-vuc/1"):
+        html = page_html(built_site, path)
+        assert not re.search(r'<a href="[^"]*linh-vuc/\d+/"[^>]*>\s*\d+\s*</a>', html), path
+    finder = page_html(built_site, "tra-cuu")
+    assert '<a href="../linh-vuc/1/">1. Công tác chỉ đạo, điều hành CCHC</a>' in finder
+    script = (built_site / "assets" / "javascripts" / "task-finder.js").read_text(encoding="utf-8")
+    assert 't.field[0] + ". " + t.field[1]' in script  # rows drawn in the browser say the same
+
+
+def test_a_year_with_no_known_value_cites_no_source(built_site: Path) -> None:
+    html = page_html(built_site, "linh-vuc/1")
+    rows = re.findall(r"<tr>\s*(.*?)</tr>", html, re.S)
+    cells = {
+        r[0]: r
+        for r in (
+            [" ".join(re.sub(r"<[^>]+>", "", c).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in rows
+        )
+        if r
+    }
+    assert cells["2022"][1:] == ["chưa có số liệu", "chưa có số liệu", "chưa có số liệu", ""]
+    assert cells["2023"][4].startswith("Quyết định số 151/QĐ-UBND")

@@ -151,7 +151,8 @@
     var small = document.createElement("small")
     small.textContent = "Năm " + t.y
     cells[0].append(link(t.lead[3] + "#" + t.a, t.i), " ", small)
-    cells[1].append(link(t.field[2], String(t.field[0]), t.field[1]))
+    // The field by number and name, as the build writes it: a bare "1" means nothing to a reader.
+    cells[1].append(link(t.field[2], t.field[0] + ". " + t.field[1]))
     cells[2].append(t.t)
     if (t.m) {
       var sample = document.createElement("small")

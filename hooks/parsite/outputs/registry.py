@@ -302,8 +302,8 @@ SECTIONS = (
     ("tasks", "Nhiệm vụ"),
     ("scores", "Kết quả Chỉ số CCHC"),
     ("calendars", "Lịch hạn hoàn thành"),
-    ("feeds", "Theo dõi tiến độ (Atom)"),
-    ("overdue", "Nhiệm vụ quá hạn (Atom)"),
+    ("feeds", "Nhận tin tiến độ mới (nguồn tin cho ứng dụng đọc tin)"),
+    ("overdue", "Nhận tin nhiệm vụ quá hạn (nguồn tin cho ứng dụng đọc tin)"),
     ("snapshot", "Ảnh chụp dữ liệu"),
     ("schemas", "Lược đồ dữ liệu"),
 )

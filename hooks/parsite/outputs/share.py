@@ -87,15 +87,19 @@ def _cards(site: Site) -> dict[str, Card]:
     """Every share image's card, keyed by the image's path (DEFAULT_IMAGE: the site's own)."""
     assert site.identity is not None
     agency, footer = _agency_line(site), _footer(site)
-    cards: dict[str, Card] = {DEFAULT_IMAGE: Card(agency, site.identity.name, footer)}
+    # The site's own card has the site's name as its title: the footer, the same name until
+    # the portal address is set, would print it a second time.
+    own_footer = "" if footer == site.identity.name else footer
+    cards: dict[str, Card] = {DEFAULT_IMAGE: Card(agency, site.identity.name, own_footer)}
     totals = tuple(Bar(str(r.year), r.total, r.methodology.total if r.methodology else None) for r in site.results)
     for job in render.page_jobs(site):
         if _image_of(job) != image_path(job.path):
             continue  # shares another page's card
         title = job.title
         bars: tuple[Bar, ...] = ()
+        page_footer = footer
         if job.path == HOME:
-            title = site.identity.name
+            title, page_footer = site.identity.name, own_footer
         elif job.path == RESULTS:
             bars = totals
         elif job.template == "field.md.j2":
@@ -104,7 +108,7 @@ def _cards(site: Site) -> dict[str, Card]:
             bars = tuple(Bar(str(y), s.points if s else None, s.field.max if s else None) for y, s in scores)
         if not any(b.value is not None for b in bars):
             bars = ()  # nothing known to draw: the title card
-        cards[image_path(job.path)] = Card(agency, title, footer, bars)
+        cards[image_path(job.path)] = Card(agency, title, page_footer, bars)
     return cards
 
 
