@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..data_in.model import Site, Task
+from ..data_in.model import Site, Task, Unit
 from ..data_in.schema import schema_files
 from . import calendars, exports, feeds, finder, overdue, share
 from .changes import SNAPSHOT, snapshot_bytes
@@ -87,64 +87,72 @@ class Context:
 
 
 DATA = exports.FOLDER
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _one(path: str, make: Callable[[Context], bytes], reads: Reads) -> Callable[[Context], list[File]]:
     return lambda c: [File(path, lambda: make(c), reads, label=path.rsplit("/", 1)[-1])]
 
 
-def _calendar_files(c: Context) -> list[File]:
+def _everyone_and_each_unit(
+    c: Context,
+    path: Callable[[Unit | None], str],
+    make: Callable[[str], bytes],
+    reads: Callable[[Unit], Reads],
+    title: Callable[[Unit | None], str] | None = None,
+    everyone: bool = True,
+) -> list[File]:
+    """A file of all tasks (with `everyone`, announced on every page when it has a `title`),
+    then one per unit (announced on the unit's page)."""
     site = c.site
-    files = [
-        File(calendars.calendar_path(), lambda: c.calendars[calendars.calendar_path()], EVERY_TASK, "Tất cả nhiệm vụ")
-    ]
-    for unit in site.agency.units:
-        path = calendars.calendar_path(unit)
-        files.append(File(path, lambda path=path: c.calendars[path], calendars.unit_tasks(site, unit), unit.name))
-    return files
-
-
-def _feed_files(c: Context) -> list[File]:
-    site = c.site
-    everything = feeds.feed_path()
-    files = [
-        File(
-            everything,
-            lambda: c.feeds[everything],
-            EVERY_TASK,
-            "Tất cả nhiệm vụ",
-            feeds.feed_title(site),
-            EVERY_PAGE,
+    files = []
+    if everyone:
+        whole = path(None)
+        announce = EVERY_PAGE if title else None
+        files.append(
+            File(whole, lambda: make(whole), EVERY_TASK, "Tất cả nhiệm vụ", title(None) if title else "", announce)
         )
-    ]
     for unit in site.agency.units:
-        path = feeds.feed_path(unit)
+        mine = path(unit)
         files.append(
             File(
-                path,
-                lambda path=path: c.feeds[path],
-                feeds.unit_tasks(site, unit),
+                mine,
+                lambda mine=mine: make(mine),
+                reads(unit),
                 unit.name,
-                feeds.feed_title(site, unit),
-                unit_path(unit),
+                title(unit) if title else "",
+                unit_path(unit) if title else None,
             )
         )
     return files
 
 
+def _calendar_files(c: Context) -> list[File]:
+    return _everyone_and_each_unit(
+        c, calendars.calendar_path, lambda p: c.calendars[p], lambda u: calendars.unit_tasks(c.site, u)
+    )
+
+
+def _feed_files(c: Context) -> list[File]:
+    return _everyone_and_each_unit(
+        c,
+        feeds.feed_path,
+        lambda p: c.feeds[p],
+        lambda u: feeds.unit_tasks(c.site, u),
+        lambda u: feeds.feed_title(c.site, u),
+    )
+
+
 def _overdue_files(c: Context) -> list[File]:
-    site = c.site
-    return [
-        File(
-            overdue.feed_path(unit),
-            lambda unit=unit: overdue.feed_bytes(site, unit, c.site_url),
-            overdue.unit_tasks(site, unit),
-            unit.name,
-            overdue.feed_title(site, unit),
-            unit_path(unit),
-        )
-        for unit in site.agency.units
-    ]
+    by_path = {overdue.feed_path(u): u for u in c.site.agency.units}
+    return _everyone_and_each_unit(
+        c,
+        overdue.feed_path,  # never asked for all tasks: `everyone` is False
+        lambda p: overdue.feed_bytes(c.site, by_path[p], c.site_url),
+        lambda u: overdue.unit_tasks(c.site, u),
+        lambda u: overdue.feed_title(c.site, u),
+        everyone=False,
+    )
 
 
 def _finder_links(site: Site) -> dict[str, str]:
@@ -181,7 +189,7 @@ def _share_files(c: Context) -> list[File]:
 OUTPUTS: tuple[Output, ...] = (
     Output(
         "tasks-xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
         'bảng Excel (trang tính "Nhiệm vụ"), mỗi dòng một nhiệm vụ, cột Năm kế hoạch để lọc theo kế hoạch.',
         _one(f"{DATA}/tasks.xlsx", lambda c: exports.tasks_xlsx(c.site, c.task_records), EVERY_TASK),
         section="tasks",
@@ -213,7 +221,7 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output(
         "scores-xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
         'bảng Excel, hai trang tính: "Điểm theo lĩnh vực" (mỗi dòng một năm × một lĩnh vực của bộ chỉ số áp'
         ' dụng năm đó) và "Tổng điểm" (mỗi dòng một năm); các cột ở bảng dưới.',
         _one(f"{DATA}/scores.xlsx", lambda c: exports.scores_xlsx(c.site, c.score_records), NO_TASK),
@@ -276,7 +284,7 @@ OUTPUTS: tuple[Output, ...] = (
     ),
     Output(
         "progress-workbooks",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
         "Bảng tính báo cáo tiến độ của từng đơn vị chủ trì, để điền và gửi Văn phòng.",
         _workbook_files,
         hidden_reason="tải từ trang của đơn vị",
