@@ -273,3 +273,12 @@ def test_the_emblem_draws_and_runs_nothing_in_chromium(benign_site: Path, browse
     finally:
         context.close()
     assert dialogs == []
+
+
+def test_an_emblem_too_large_is_refused_by_its_size(tmp_path: Path) -> None:
+    data = _with_emblem(tmp_path, "bieu-trung.png", PNG)
+    with (data / "bieu-trung.png").open("r+b") as emblem_file:
+        emblem_file.truncate(600 * 1024)  # sparse: its size is known without reading it
+    with pytest.raises(DataError) as caught:
+        load_site(data, tmp_path)
+    assert "tệp biểu trưng data/bieu-trung.png quá lớn (614400 byte, tối đa 524288) [emblem]" in str(caught.value)

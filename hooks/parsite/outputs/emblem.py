@@ -44,13 +44,12 @@ def check_emblem(agency: Source, data_dir: Path) -> list[Problem]:
         return [agency.problem(key, f"tệp biểu trưng '{name}' phải nằm trong thư mục data/", code="emblem")]
     if not path.is_file():
         return [agency.problem(key, f"không có tệp biểu trưng data/{name}", code="emblem")]
-    content = path.read_bytes()
-    if len(content) > MAX_BYTES:
+    size = path.stat().st_size  # before reading: a file from outside is not read whole to learn its size
+    if size > MAX_BYTES:
         return [
-            agency.problem(
-                key, f"tệp biểu trưng data/{name} quá lớn ({len(content)} byte, tối đa {MAX_BYTES})", code="emblem"
-            )
+            agency.problem(key, f"tệp biểu trưng data/{name} quá lớn ({size} byte, tối đa {MAX_BYTES})", code="emblem")
         ]
+    content = path.read_bytes()
     if path.suffix.lower() == ".png" and not content.startswith(PNG_SIGNATURE):
         return [agency.problem(key, f"tệp data/{name} không phải ảnh PNG", code="emblem")]
     if path.suffix.lower() == ".svg":
