@@ -174,7 +174,8 @@ def test_each_page_names_the_agency_as_it_was_then(other_site: Path) -> None:
     )
     assert "Cơ quan chịu trách nhiệm hiện nay: Sở Nông nghiệp và Môi trường tỉnh Hòa Lâm." in home
     merged = page_text(other_site, "don-vi/chi-cuc-bvmt")
-    assert "Từ ngày 01/03/2025, đơn vị sáp nhập; nhiệm vụ do Phòng Môi trường tiếp nhận" in merged
+    assert "Từ ngày 01/03/2025, đơn vị được sáp nhập vào Phòng Môi trường (Quyết định số 45/QĐ-UBND" in merged
+    assert "Đơn vị không còn báo cáo tiến độ." in merged and "Tải bảng tính" not in merged
     renamed = page_text(other_site, "don-vi/phong-dat-dai")
     assert renamed.startswith("Phòng Quản lý đất đai (P. QLĐĐ)")
     assert "Trước ngày 01/03/2025, đơn vị có tên Phòng Đất đai" in renamed

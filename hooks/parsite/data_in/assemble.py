@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from .. import fmt
 from ..dates import parse_deadline, parse_iso
+from . import progress
 from .model import (
     AGENCY_NAME_KEYS,
     Agency,
@@ -13,6 +16,7 @@ from .model import (
     Document,
     Field,
     FieldScore,
+    Handover,
     Identity,
     Methodology,
     Plan,
@@ -50,6 +54,7 @@ def _unit(u: dict, docs: dict[str, Document]) -> Unit:
             e.get("short"),
             e.get("successor"),
             e.get("change"),
+            e.get("predecessor"),
         )
         for e in u.get("history", [])
     )
@@ -156,10 +161,36 @@ def _section(data: dict, docs: dict[str, Document], results: dict[int, YearResul
 
 
 def _task(t: dict, year: int, method: Methodology, agency: Agency, sample: bool) -> Task:
-    progress = tuple(
+    task = _task_as_written(t, year, method, agency, sample, lambda day: agency.unit(t["lead"]))
+    handovers = _handovers(task, task.lead, agency)
+    support = tuple(h for unit in task.support for h in _handovers(task, unit, agency))
+    if not (handovers or support):
+        return task
+    # An entry that names no unit is the lead's of its day: after a handover, the successor's.
+    task = _task_as_written(t, year, method, agency, sample, replace(task, handovers=handovers).lead_at)
+    return replace(task, handovers=handovers, support_handovers=support)
+
+
+def _handovers(task: Task, unit: Unit, agency: Agency) -> tuple[Handover, ...]:
+    """The chain of successors that took the task over from `unit`: each time the holder ended
+    while the task was still open (not finished the day before), its successor holds it."""
+    found: list[Handover] = []
+    while (end := unit.end) is not None and end.successor is not None and len(found) < len(agency.units):
+        if progress.status(task, end.date - timedelta(days=1)) == "hoan-thanh":
+            break
+        successor = agency.unit(end.successor)
+        found.append(Handover(end.date, unit, successor, end))
+        unit = successor
+    return tuple(found)
+
+
+def _task_as_written(
+    t: dict, year: int, method: Methodology, agency: Agency, sample: bool, lead_on: Callable[[date], Unit]
+) -> Task:
+    log = tuple(
         ProgressEntry(
-            parse_iso(e["date"]),
-            agency.unit(e.get("unit", t["lead"])),
+            day := parse_iso(e["date"]),
+            agency.unit(e["unit"]) if "unit" in e else lead_on(day),
             e["text"],
             e.get("evidence"),
             e.get("note"),
@@ -168,7 +199,7 @@ def _task(t: dict, year: int, method: Methodology, agency: Agency, sample: bool)
         for e in sorted(t.get("progress", []), key=lambda e: e["date"])  # stable: same day keeps its order
     )
     completed = parse_iso(t["completed"]) if "completed" in t else None
-    changes = [StatusChange(e.date, e.status, e) for e in progress if e.status]
+    changes = [StatusChange(e.date, e.status, e) for e in log if e.status]
     if completed is not None:
         changes.append(StatusChange(completed, "hoan-thanh"))
     return Task(
@@ -183,7 +214,7 @@ def _task(t: dict, year: int, method: Methodology, agency: Agency, sample: bool)
         deadline=parse_deadline(t["deadline"]),
         output=t["output"],
         sample=sample,
-        progress=progress,
+        progress=log,
         completed=completed,
         changes=tuple(sorted(changes, key=lambda c: (c.date, c.entry is None))),
     )

@@ -24,20 +24,28 @@ class Document:
     issuer: str | None = None
 
 
+# Every kind of change a unit's history may record (agency.yml, units[].history[].kind), with
+# the words pages use for it. The schema's enum and the validator's messages are made from it.
 UNIT_CHANGE_LABELS = {
+    "thanh-lap": "thành lập",
     "doi-ten": "đổi tên",
     "sap-nhap": "sáp nhập",
+    "chia-tach": "chia tách",
     "giai-the": "giải thể",
     "chuyen-giao": "chuyển giao nhiệm vụ",
+    "tiep-nhan": "tiếp nhận chức năng, nhiệm vụ",
 }
+# The kinds after which the unit no longer exists: its open tasks pass to its successor.
+ENDING_KINDS = ("sap-nhap", "chia-tach", "giai-the", "chuyen-giao")
 
 
 @dataclass(frozen=True)
 class UnitEvent:
-    """One change in a unit's history (đổi tên, sáp nhập, giải thể, chuyển giao), from `date` on.
+    """One change in a unit's history (a kind of UNIT_CHANGE_LABELS), from `date` on.
 
     `name`/`short` are the unit's names from that date (a renaming); `successor` is the id of
-    the unit that takes its tasks over.
+    the unit that takes its open tasks over when it ends; `predecessor` names the unit (not on the
+    site) whose functions it took over (tiếp nhận chức năng).
     """
 
     date: date
@@ -47,6 +55,7 @@ class UnitEvent:
     short: str | None = None
     successor: str | None = None
     note: str | None = None
+    predecessor: str | None = None
 
 
 # Units and tasks compare and hash by identity: each is one object in the model, and hashing
@@ -81,8 +90,22 @@ class Unit:
         return name, short
 
     def ended(self, when: date) -> UnitEvent | None:
-        """The merger, dissolution or transfer that ended the unit on or before `when`, if any."""
-        return next((e for e in reversed(self.history) if e.kind != "doi-ten" and e.date <= when), None)
+        """The merger, split, dissolution or transfer that ended the unit on or before `when`, if any."""
+        end = self.end
+        return end if end is not None and end.date <= when else None
+
+    @property
+    def end(self) -> UnitEvent | None:
+        """The change that ends the unit (the validator allows one, last in its history), if any."""
+        return next((e for e in self.history if e.kind in ENDING_KINDS), None)
+
+    @property
+    def start(self) -> date | None:
+        """The day the unit was established (thành lập), if its history says; None: always there."""
+        return next((e.date for e in self.history if e.kind == "thanh-lap"), None)
+
+    def exists_on(self, when: date) -> bool:
+        return (self.start is None or self.start <= when) and self.ended(when) is None
 
     def renamings(self) -> tuple[tuple[UnitEvent, str], ...]:
         """Each renaming with the name the unit had until then."""
@@ -252,6 +275,17 @@ class ProgressEntry:
 
 
 @dataclass(frozen=True)
+class Handover:
+    """Chuyển giao: from `date` on, `to` holds a task `source` held until then, because `source`
+    ended (`event`: its merger, split, dissolution or transfer) before the task was finished."""
+
+    date: date
+    source: Unit
+    to: Unit
+    event: UnitEvent
+
+
+@dataclass(frozen=True)
 class StatusChange:
     """Chuyển trạng thái: from `date` on, the task is in `status` (until the next change).
 
@@ -283,6 +317,40 @@ class Task:
     # Every dated change of state, oldest first (same day: in the order written, `completed` last).
     # Where the task stands on a day is worked out from these by parsite.data_in.progress, nowhere else.
     changes: tuple[StatusChange, ...] = ()
+    # Who took the task over when its lead (`handovers`) or a supporting unit (`support_handovers`)
+    # ended before it was finished, oldest first. `lead` and `support` stay as the plan wrote them.
+    handovers: tuple[Handover, ...] = ()
+    support_handovers: tuple[Handover, ...] = ()
+
+    def lead_at(self, when: date | None) -> Unit:
+        """The unit leading the task on `when` (None: the newest, after every handover)."""
+        unit = self.lead
+        for handover in self.handovers:
+            if when is not None and handover.date > when:
+                break
+            unit = handover.to
+        return unit
+
+    def support_at(self, when: date | None) -> tuple[Unit, ...]:
+        """The units supporting the task on `when`: each that ended replaced by its successor,
+        each named once, never the lead itself."""
+        units = list(self.support)
+        for handover in self.support_handovers:
+            if when is not None and handover.date > when:
+                continue
+            units = [handover.to if u is handover.source else u for u in units]
+        lead, found = self.lead_at(when), []
+        for unit in units:
+            if unit is not lead and unit not in found:
+                found.append(unit)
+        return tuple(found)
+
+    def led_by(self, unit: Unit, when: date) -> bool:
+        """Whether `unit` leads the task on `when` or led it before handing it over."""
+        return self.lead is unit or any(h.to is unit and h.date <= when for h in self.handovers)
+
+    def supported_by(self, unit: Unit, when: date) -> bool:
+        return unit in self.support or unit in self.support_at(when)
 
     @property
     def anchor(self) -> str:
@@ -473,7 +541,17 @@ class Site:
         return self.methodologies[-1]
 
     def tasks_led_by(self, unit: Unit) -> list[Task]:
-        return [t for t in self.tasks if t.lead.id == unit.id]
+        """The tasks the unit leads today or led before it ended, with those it took over."""
+        return [t for t in self.tasks if t.led_by(unit, self.today)]
+
+    def handovers(self, source: Unit | None = None, to: Unit | None = None) -> list[tuple[Task, Handover]]:
+        """The handovers made by today from `source` or to `to`, with their tasks."""
+        return [
+            (t, h)
+            for t in self.tasks
+            for h in t.handovers
+            if h.date <= self.today and h.source is (source or h.source) and h.to is (to or h.to)
+        ]
 
     def tasks_supported_by(self, unit: Unit) -> list[Task]:
-        return [t for t in self.tasks if unit in t.support]
+        return [t for t in self.tasks if not t.led_by(unit, self.today) and t.supported_by(unit, self.today)]

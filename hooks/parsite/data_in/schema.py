@@ -140,8 +140,13 @@ def _problems(error: ValidationError, source: Source, year: int | None) -> list[
         return out
     if kind == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
-        # Each missing key is its own problem (path ends with the key; position is the mapping's).
-        return [source.problem((*path, k), f"thiếu khóa bắt buộc '{k}'", code="required") for k in missing]
+        # Each missing key is its own problem (path ends with the key; position is the mapping's);
+        # a key with a fixed list of values says which.
+        properties = error.schema.get("properties", {})
+        return [
+            source.problem((*path, k), f"thiếu khóa bắt buộc '{k}'{_choices(properties.get(k))}", code="required")
+            for k in missing
+        ]
     if kind == "propertyNames":
         key = error.instance
         message = custom or f"tên khóa '{shorten(key)}' không hợp lệ"
@@ -180,6 +185,12 @@ def _problems(error: ValidationError, source: Source, year: int | None) -> list[
     else:
         message = shorten(error.message, 200)
     return [source.problem(path, message, code="invalid-value")]
+
+
+def _choices(schema: object) -> str:
+    """'; chọn một trong: …' for a key whose schema lists its values, else nothing."""
+    values = schema.get("enum") if isinstance(schema, dict) else None
+    return f"; chọn một trong: {', '.join(map(str, values))}" if values else ""
 
 
 def check(source: Source, schema_name: str, year: int | None = None) -> list[Problem]:

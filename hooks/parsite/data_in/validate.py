@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
@@ -17,7 +18,7 @@ from ..dates import parse_deadline, parse_iso
 from ..fmt import number
 from ..problems import Problem, shorten
 from .load import Source
-from .model import task_slug
+from .model import ENDING_KINDS, UNIT_CHANGE_LABELS, task_slug
 
 # Every published figure is rounded to 2 decimals, so each carries up to ±0,005.
 # A total compared with the sum of n rounded field points may differ by (n + 1) × 0,005:
@@ -148,31 +149,96 @@ def check_agency(raw: RawData) -> list[Problem]:
             )
     doc_ids = _document_ids(raw)
     problems += _check_history(src, ("agency", "history"), src.data["agency"].get("history", []), doc_ids)
-    unit_ids = {u["id"] for u in units}
     for i, unit in enumerate(units):
-        history = unit.get("history", [])
-        problems += _check_history(src, ("units", i, "history"), history, doc_ids)
-        for j, event in enumerate(history):
-            path = ("units", i, "history", j)
-            successor = event.get("successor")
-            if event["kind"] == "doi-ten" and not (event.get("name") or event.get("short")):
-                problems.append(
-                    src.problem(path, "lần đổi tên phải ghi tên mới (name hoặc short)", code="unit-history")
-                )
-            if event["kind"] in ("sap-nhap", "chuyen-giao") and successor is None:
-                problems.append(
-                    src.problem(path, "cần ghi successor: mã đơn vị tiếp nhận nhiệm vụ", code="unit-history")
-                )
-            if successor is not None and (successor not in unit_ids or successor == unit["id"]):
-                others = unit_ids - {unit["id"]}
-                problems.append(
-                    src.problem(
-                        (*path, "successor"),
-                        f"đơn vị tiếp nhận '{successor}' phải là một đơn vị khác trong units (có: {_known(others)})",
-                        code="unit-history",
-                    )
-                )
+        problems += _check_history(src, ("units", i, "history"), unit.get("history", []), doc_ids)
+    problems += _check_unit_changes(src, units)
     return problems
+
+
+# What each kind of a unit's history needs besides date, kind and document.
+_NEEDS_SUCCESSOR = ("sap-nhap", "chia-tach", "chuyen-giao")
+
+
+def _check_unit_changes(src: Source, units: list[dict]) -> list[Problem]:
+    """Each change says what its kind needs; a unit ends once, with nothing after; a successor is
+    another unit that exists on the day it takes over."""
+    spans = unit_spans(units)
+    problems: list[Problem] = []
+    for i, unit in enumerate(units):
+        ended_on = None
+        for j, event in enumerate(unit.get("history", [])):
+            path, kind = ("units", i, "history", j), event["kind"]
+            for message, key in _unit_change_faults(event, j, ended_on):
+                problems.append(src.problem((*path, key) if key else path, message, code="unit-history"))
+            if kind in ENDING_KINDS:
+                ended_on = f"{UNIT_CHANGE_LABELS[kind]} từ ngày {event['date']}"
+                problems += _check_successor(src, (*path, "successor"), unit["id"], event, spans)
+    return problems
+
+
+def _unit_change_faults(event: dict, index: int, ended_on: str | None) -> list[tuple[str, str | None]]:
+    """What one change of a unit's history lacks or must not say, as (message, key)."""
+    kind = event["kind"]
+    faults: list[tuple[str, str | None]] = []
+    if ended_on is not None:
+        faults.append((f"đơn vị đã {ended_on}; không ghi thêm thay đổi nào sau đó", None))
+    if kind == "thanh-lap" and index > 0:
+        faults.append(("thành lập (thanh-lap) phải là thay đổi đầu tiên của đơn vị", "kind"))
+    if kind == "doi-ten" and not (event.get("name") or event.get("short")):
+        faults.append(("lần đổi tên phải ghi tên mới (name hoặc short)", None))
+    if kind in _NEEDS_SUCCESSOR and event.get("successor") is None:
+        label = UNIT_CHANGE_LABELS[kind]
+        faults.append((f"{label} cần ghi successor: mã đơn vị tiếp nhận các nhiệm vụ chưa hoàn thành", None))
+    if kind == "tiep-nhan" and event.get("predecessor") is None:
+        faults.append(("tiếp nhận chức năng cần ghi predecessor: tên đơn vị đã chuyển chức năng, nhiệm vụ sang", None))
+    if kind != "tiep-nhan" and event.get("predecessor") is not None:
+        faults.append(("predecessor chỉ dùng khi tiếp nhận chức năng (kind: tiep-nhan)", "predecessor"))
+    if kind not in ENDING_KINDS and event.get("successor") is not None:
+        faults.append((f"successor chỉ dùng khi {', '.join(ENDING_KINDS)}", "successor"))
+    return faults
+
+
+def _check_successor(src: Source, path: tuple, unit_id: str, event: dict, spans: dict) -> list[Problem]:
+    successor = event.get("successor")
+    if successor is None:
+        return []
+    others = set(spans) - {unit_id}
+    if successor not in others:
+        message = f"đơn vị tiếp nhận '{shorten(successor)}' phải là một đơn vị khác trong units (có: {_known(others)})"
+        return [src.problem(path, message, code="unit-history")]
+    try:
+        day = parse_iso(event["date"])
+    except ValueError:
+        return []  # reported with the date
+    start, end, _ = spans[successor]
+    if (start is not None and start > day) or (end is not None and end <= day):
+        if start is not None and start > day:
+            when = f"chỉ có từ ngày {number_date(start)}"
+        else:
+            when = f"không còn từ ngày {number_date(end)}"
+        message = f"đơn vị tiếp nhận '{successor}' {when}, nên không thể tiếp nhận nhiệm vụ ngày {number_date(day)}"
+        return [src.problem(path, message, code="unit-history")]
+    return []
+
+
+def unit_spans(units: list[dict]) -> dict[str, tuple[date | None, date | None, dict | None]]:
+    """Each unit's first and last day as its history says: (established, ended, the ending change);
+    None where the history is silent (always there, still there). Unreadable dates are skipped:
+    they are reported with the date."""
+    spans = {}
+    for unit in units:
+        start = end = ending = None
+        for event in unit.get("history", []):
+            try:
+                day = parse_iso(event["date"])
+            except (ValueError, TypeError):
+                continue
+            if event.get("kind") == "thanh-lap" and start is None:
+                start = day
+            elif event.get("kind") in ENDING_KINDS and end is None:
+                end, ending = day, event
+        spans[unit["id"]] = (start, end, ending)
+    return spans
 
 
 def check_methodology(raw: RawData) -> list[Problem]:
@@ -484,37 +550,51 @@ def number_date(day: object) -> str:
 
 
 def _check_units_in_force(raw: RawData, src: Source, plan: dict) -> list[Problem]:
-    """A plan does not give tasks to a unit that was merged, dissolved or whose tasks moved on
-    before the plan was signed."""
+    """A plan gives tasks only to units that exist on the day it was signed (not yet established,
+    or merged, split, dissolved or transferred before, is refused), and a progress entry names a
+    unit that exists on the entry's day."""
     date = plan["date"]
     try:
         issued = parse_iso(f"{date['year']:04d}-{date['month'] or 1:02d}-{date['day'] or 1:02d}")
     except ValueError:
         return []  # reported with the date
-    ended: dict[str, tuple[str, dict]] = {}
-    for unit in raw.agency.data["units"]:
-        for event in unit.get("history", []):
-            try:
-                day = parse_iso(event["date"])
-            except ValueError:
-                continue  # reported by check_agency
-            if event["kind"] != "doi-ten" and day <= issued:
-                ended.setdefault(unit["id"], (number_date(day), event))
+    spans = unit_spans(raw.agency.data["units"])
     problems = []
     for i, task in enumerate(src.data["tasks"]):
         refs = [(("tasks", i, "lead"), task["lead"])]
         refs += [(("tasks", i, "support", j), ref) for j, ref in enumerate(task.get("support", []))]
         for path, ref in refs:
-            if ref not in ended:
+            why, successor = _absent(spans, ref, issued, "ngày ký kế hoạch")
+            if why:
+                hint = f"; giao cho đơn vị tiếp nhận '{successor}'" if successor else ""
+                problems.append(src.problem(path, why + hint, code="unit-inactive"))
+        for j, entry in enumerate(task.get("progress", [])):
+            if not isinstance(entry.get("unit"), str) or not isinstance(entry.get("date"), str):
                 continue
-            day, event = ended[ref]
-            hint = f"; giao cho đơn vị tiếp nhận '{event['successor']}'" if event.get("successor") else ""
-            problems.append(
-                src.problem(
-                    path, f"đơn vị '{ref}' không còn từ ngày {day}, trước ngày ký kế hoạch{hint}", code="unit-inactive"
-                )
-            )
+            try:
+                day = parse_iso(entry["date"])
+            except ValueError:
+                continue  # reported with the date
+            why, successor = _absent(spans, entry["unit"], day, "ngày của mục tiến độ")
+            if why:
+                path = ("tasks", i, "progress", j, "unit")
+                hint = f"; từ ngày đó đơn vị tiếp nhận '{successor}' báo cáo" if successor else ""
+                problems.append(src.problem(path, why + hint, code="unit-inactive"))
     return problems
+
+
+def _absent(spans: dict, ref: str, day: date, what: str) -> tuple[str | None, str | None]:
+    """Why unit `ref` does not exist on `day` (`what` names that day), if it does not, and who took
+    its tasks over. Unknown ids are reported elsewhere."""
+    if ref not in spans:
+        return None, None
+    start, end, ending = spans[ref]
+    if start is not None and day < start:
+        return f"đơn vị '{ref}' thành lập từ ngày {number_date(start)}, sau {what}", None
+    if end is not None and end <= day:
+        label = UNIT_CHANGE_LABELS[ending["kind"]]
+        return f"đơn vị '{ref}' không còn từ ngày {number_date(end)} ({label}), trước {what}", ending.get("successor")
+    return None, None
 
 
 def _check_deadline(src: Source, path: tuple, text: str, year: int | None) -> list[Problem]:

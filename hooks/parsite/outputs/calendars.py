@@ -45,11 +45,13 @@ def task_url(task: Task, site_url: str | None) -> str | None:
 def description_lines(site: Site, task: Task, url: str | None) -> list[str]:
     """What a calendar program shows of a task: its plan, field, units, deadline, output, state."""
     plan = next(p for p in site.plans if p.year == task.plan_year)
+    today = site.today  # who leads and supports it now, by today's names (a successor after a merger)
+    support = "; ".join(u.name_at(today) for u in task.support_at(today))
     lines = [
         f"Kế hoạch: {plan.short_title}",
         f"Lĩnh vực {task.field.id}: {task.field.name}",
-        f"Đơn vị chủ trì: {task.lead.name}",
-        f"Đơn vị phối hợp: {'; '.join(u.name for u in task.support) or 'không có'}",
+        f"Đơn vị chủ trì: {task.lead_at(today).name_at(today)}",
+        f"Đơn vị phối hợp: {support or 'không có'}",
         f"Thời hạn hoàn thành: {fmt.deadline(task.deadline)}",
         f"Sản phẩm: {task.output}",
         f"Trạng thái ngày {fmt.day(site.today)}: {progress.state(task, site.today).label}",

@@ -68,9 +68,7 @@ def unit_tasks(site: Site, unit: Unit) -> list[Task]:
     return [
         t
         for t in site.tasks
-        if t.lead.id == unit.id
-        or any(u.id == unit.id for u in t.support)
-        or any(e.unit.id == unit.id for e in t.progress)
+        if t.led_by(unit, site.today) or t.supported_by(unit, site.today) or any(e.unit is unit for e in t.progress)
     ]
 
 
@@ -129,12 +127,14 @@ def element(parent: ET.Element, tag: str, text: str | None = None, **attributes:
 
 
 def content_lines(task: Task, entry: ProgressEntry, state: progress.TaskState) -> list[str]:
-    """An entry's text as a feed reader shows it: the task, then what was reported that day."""
+    """An entry's text as a feed reader shows it: the task, then what was reported that day, with
+    the units by their names of that day."""
+    day = entry.date
     lines = [
         f"Nhiệm vụ {task.id} (Kế hoạch năm {task.plan_year}): {task.task}",
-        f"Đơn vị chủ trì: {task.lead.name}",
+        f"Đơn vị chủ trì: {task.lead_at(day).name_at(day)}",
         f"Thời hạn hoàn thành: {fmt.deadline(task.deadline)}",
-        f"Ngày {fmt.day(entry.date)}, {entry.unit.name}: {entry.text}",
+        f"Ngày {fmt.day(day)}, {entry.unit.name_at(day)}: {entry.text}",
     ]
     if entry.evidence:
         lines.append(f"Minh chứng: {entry.evidence}")
@@ -152,11 +152,12 @@ def _entry(feed: ET.Element, site: Site, item: _Item, path: str, site_url: str |
     node = element(feed, "entry")
     element(node, "id", f"tag:{authority(site)},{task.plan_year}:{task.anchor}/{entry.date.isoformat()}/{item.number}")
     change = f" → {progress.LABELS[entry.status]}" if entry.status else ""
-    element(node, "title", f"{task.id} ({entry.unit.short}, {fmt.day(entry.date)}){change}: {entry.text}")
+    who = entry.unit.short_at(entry.date)
+    element(node, "title", f"{task.id} ({who}, {fmt.day(entry.date)}){change}: {entry.text}")
     element(node, "updated", stamp(entry.date))
     element(node, "published", stamp(entry.date))
     author = element(node, "author")
-    element(author, "name", entry.unit.name)
+    element(author, "name", entry.unit.name_at(entry.date))
     element(node, "link", rel="alternate", type="text/html", href=href(task_address(task), path, site_url))
     element(node, "category", term=state.key, label=state.label)
     element(node, "content", "\n".join(content_lines(task, entry, state)), type="text")
@@ -185,12 +186,19 @@ def _feed(site: Site, unit: Unit | None, items: list[_Item], site_url: str | Non
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
+def _concerns(item: _Item, unit: Unit) -> bool:
+    """Whether an entry belongs in the unit's feed: it led or supported the task on the entry's day
+    (a successor from the handover on), or reported it."""
+    day = item.entry.date
+    return item.entry.unit is unit or item.task.lead_at(day) is unit or unit in item.task.support_at(day)
+
+
 def feed_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:
     """The feed of all tasks and one per unit (tasks it leads or supports, entries it reported)."""
     ET.register_namespace("", ATOM)  # Atom as the default namespace: <entry>, not <ns0:entry>
     items = _items(site)
     files = {feed_path(): _feed(site, None, items, site_url)}
     for unit in site.agency.units:
-        mine = [i for i in items if i.task.lead is unit or unit in i.task.support or i.entry.unit is unit]
+        mine = [i for i in items if _concerns(i, unit)]
         files[feed_path(unit)] = _feed(site, unit, mine, site_url)
     return files

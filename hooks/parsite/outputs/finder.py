@@ -61,8 +61,9 @@ def finder_json(site: Site, today: date, link: dict[str, str]) -> bytes:
                 "y": t.plan_year,
                 "i": t.id,
                 "f": field_index[t.field.id],
-                "l": unit_index[t.lead.id],
-                "s": [unit_index[u.id] for u in t.support],
+                # Who leads and supports it today: a merged unit's open tasks under its successor.
+                "l": unit_index[t.lead_at(today).id],
+                "s": [unit_index[u.id] for u in t.support_at(today)],
                 "st": progress.status(t, today),
                 "sk": state.key,
                 "sl": state.label,
@@ -76,7 +77,7 @@ def finder_json(site: Site, today: date, link: dict[str, str]) -> bytes:
         )
     data = {
         "statusLabels": fmt.STATUS_LABELS,
-        "units": [[u.id, u.short, u.name, link[unit_path(u)]] for u in units],
+        "units": [[u.id, u.short_at(today), u.name_at(today), link[unit_path(u)]] for u in units],
         "fields": [[f.id, f.name, link[field_path(f)]] for f in fields],
         "tasks": tasks,
     }

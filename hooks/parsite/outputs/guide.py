@@ -45,7 +45,7 @@ def guide_context(site: Site) -> dict[str, Any]:
     plan_year = max([result_year + 1, *(p.year + 1 for p in site.plans)])
     fields = _example_points(site)
     total = sum((f.points for f in fields), Decimal(0))
-    units = [u.id for u in site.agency.units]
+    units = [u.id for u in site.agency.units if u.exists_on(site.today)] or [u.id for u in site.agency.units]
     field_args = " ".join(f"--field {f.id}={fmt.number(f.points)}" for f in fields)
     first_field, last_field = site.fields()[0], site.fields()[-1]
     ranked_count = max((r.ranked_count or 0 for r in site.results), default=0) or 20
@@ -66,7 +66,7 @@ def guide_context(site: Site) -> dict[str, Any]:
         "lead_unit": units[0],
         "support_units": ", ".join(units[1:3]),
         "progress_unit": units[1] if len(units) > 1 else units[0],
-        "workbook_unit": next((t.lead.id for t in reversed(site.tasks)), units[0]),
+        "workbook_unit": next((t.lead_at(site.today).id for t in reversed(site.tasks)), units[0]),
         "progress_year": site.today.year,
         "problem_codes": list(CODES.items()),
     }

@@ -31,12 +31,13 @@ def feed_title(site: Site, unit: Unit) -> str:
 
 
 def unit_tasks(site: Site, unit: Unit) -> list[Task]:
-    """The tasks the unit leads that are overdue on the build's day, the longest overdue first.
+    """The tasks the unit leads that are overdue on the build's day (those it took over from a
+    unit that ended among them), the longest overdue first.
 
     A draft plan's tasks (dự thảo, not signed) are not being carried out: none of them is overdue.
     """
     drafts = {p.year for p in site.plans if p.draft}
-    led = [t for t in site.tasks_led_by(unit) if t.plan_year not in drafts]
+    led = [t for t in site.tasks if t.lead_at(site.today) is unit and t.plan_year not in drafts]
     overdue = [(progress.state(t, site.today), t) for t in led]
     late = [(s.days_late or 0, t) for s, t in overdue if s.key == "qua-han"]
     return [t for _, t in sorted(late, key=lambda pair: (-pair[0], pair[1].plan_year, pair[1].id))]
@@ -44,15 +45,16 @@ def unit_tasks(site: Site, unit: Unit) -> list[Task]:
 
 def content_lines(site: Site, task: Task) -> list[str]:
     """An entry's text as a feed reader shows it."""
-    state = progress.state(task, site.today)
+    today = site.today
+    state = progress.state(task, today)
     lines = [
         f"Nhiệm vụ {task.id} (Kế hoạch năm {task.plan_year}): {task.task}",
-        f"Đơn vị chủ trì: {task.lead.name}",
+        f"Đơn vị chủ trì: {task.lead_at(today).name_at(today)}",
         f"Thời hạn hoàn thành: {fmt.deadline(task.deadline)}",
-        f"Quá hạn {state.days_late} ngày tính đến ngày {fmt.day(site.today)}.",
+        f"Quá hạn {state.days_late} ngày tính đến ngày {fmt.day(today)}.",
     ]
-    if task.support:
-        lines.insert(2, "Đơn vị phối hợp: " + "; ".join(u.name for u in task.support))
+    if task.support_at(today):
+        lines.insert(2, "Đơn vị phối hợp: " + "; ".join(u.name_at(today) for u in task.support_at(today)))
     if task.sample:
         lines.append("Dữ liệu minh họa.")
     return lines

@@ -104,24 +104,26 @@ def workbook_path(unit: Unit) -> str:
 
 
 def workbook_units(site: Site) -> list[Unit]:
-    """Units that lead or support at least one task: each gets a workbook."""
-    return [u for u in site.agency.units if workbook_tasks(site, u)]
+    """Units that exist today and lead or support at least one task: each gets a workbook (a unit
+    merged or dissolved reports no more; its successor reports on the tasks it took over)."""
+    return [u for u in site.agency.units if u.exists_on(site.today) and workbook_tasks(site, u)]
 
 
-def leads(task: Task, unit: Unit) -> bool:
-    """Đơn vị chủ trì: the unit leads the task."""
-    return task.lead.id == unit.id
+def leads(task: Task, unit: Unit, day: date) -> bool:
+    """Đơn vị chủ trì: the unit leads the task on `day` (after a merger, the successor does)."""
+    return task.lead_at(day) is unit
 
 
-def supports(task: Task, unit: Unit) -> bool:
-    """Đơn vị phối hợp: the unit supports the task (and may report its own part of the work)."""
-    return any(u.id == unit.id for u in task.support)
+def supports(task: Task, unit: Unit, day: date) -> bool:
+    """Đơn vị phối hợp: the unit supports the task on `day` (and may report its own part of the work)."""
+    return unit in task.support_at(day)
 
 
 def workbook_tasks(site: Site, unit: Unit) -> list[Task]:
-    """The tasks the unit leads or supports, in the order of the workbook: newest plan first, then
-    as in the plan (what the workbook reads; each sheet takes its part)."""
-    return [t for plan in reversed(site.plans) for t in plan.tasks if leads(t, unit) or supports(t, unit)]
+    """The tasks the unit leads or supports today, in the order of the workbook: newest plan
+    first, then as in the plan (what the workbook reads; each sheet takes its part)."""
+    today = site.today
+    return [t for plan in reversed(site.plans) for t in plan.tasks if leads(t, unit, today) or supports(t, unit, today)]
 
 
 def binding_code(unit_id: str, plan_years: Iterable[int]) -> str:
@@ -171,8 +173,8 @@ def workbook_bytes(site: Site, unit: Unit) -> bytes:
     )
     tasks = workbook_tasks(site, unit)
     _guide_sheet(book, site, unit, tasks)
-    _progress_sheet(book, site, unit, [t for t in tasks if leads(t, unit)], SHEET, COLUMNS, LEAD_GROUPS)
-    supported = [t for t in tasks if not leads(t, unit)]
+    _progress_sheet(book, site, unit, [t for t in tasks if leads(t, unit, site.today)], SHEET, COLUMNS, LEAD_GROUPS)
+    supported = [t for t in tasks if not leads(t, unit, site.today)]
     if supported:
         _progress_sheet(book, site, unit, supported, SUPPORT_SHEET, SUPPORT_COLUMNS, SUPPORT_GROUPS)
     _binding_sheet(book, unit, tasks)
@@ -186,7 +188,7 @@ def guide_lines(site: Site, unit: Unit, tasks: list[Task]) -> list[tuple[str, st
     labels = ", ".join(fmt.STATUS_LABELS[key] for key in STATE_CHOICES)
     years = {t.plan_year for t in tasks}
     plans = "; ".join(p.short_title for p in reversed(site.plans) if p.year in years)
-    led = sum(leads(t, unit) for t in tasks)
+    led = sum(leads(t, unit, site.today) for t in tasks)
     supported = len(tasks) - led
     editable = [c for c in COLUMNS if c.editable]
     fixed = [c for c in COLUMNS if not c.editable]
@@ -357,7 +359,7 @@ def _progress_sheet(
             "deadline": fmt.deadline(t.deadline),
             "state": progress.state(t, site.today).label,
             "last": last_entry(t, site.today),
-            "lead": t.lead.short_at(site.today),
+            "lead": t.lead_at(site.today).short_at(site.today),
         }
         for t in tasks
     ]

@@ -58,7 +58,7 @@ def output_reads(site: Site) -> dict[str, Reads]:
     reads[REPORTS] = reads[OPEN_DATA] = NO_TASK
     current = site.current_plan.tasks if site.current_plan else ()
     reads[HOME] = reads[RESULTS] = reads[FIELDS] = current
-    reads[UNITS] = repr([(t.lead.id, [u.id for u in t.support]) for t in site.tasks])
+    reads[UNITS] = repr([(t.lead.id, [u.id for u in t.support], t.handovers, t.support_handovers) for t in site.tasks])
     for field in site.fields():
         reads[field_path(field)] = [t for t in site.tasks if t.field.id == field.id]
     return reads

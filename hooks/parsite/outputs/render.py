@@ -23,7 +23,7 @@ from jinja2.bccache import Bucket
 from .. import compiled, fmt
 from ..data_in import analysis, progress
 from ..data_in.currency import currency
-from ..data_in.model import AGENCY_CHANGE_LABELS, UNIT_CHANGE_LABELS, Site, Task
+from ..data_in.model import AGENCY_CHANGE_LABELS, UNIT_CHANGE_LABELS, Site, Task, Unit
 from . import charts, columns, finder
 from .calendars import calendar_path
 from .changes import Changes
@@ -378,6 +378,13 @@ def render_pages(site: Site, changes: Changes | None = None) -> dict[str, str]:
     return dict(rendered_pages(site, changes))
 
 
+def nav_units(site: Site) -> list[Unit]:
+    """The units the menu lists: all but those that ended before the site's first plan (kept only
+    to name who took their functions over; their pages stay, linked from their successors)."""
+    first = site.plans[0].issued if site.plans else site.today
+    return [u for u in site.agency.units if u.ended(first) is None]
+
+
 def nav(site: Site) -> list[Any]:
     """The explicit navigation (MkDocs `nav` shape); its size grows with units, not tasks.
 
@@ -392,7 +399,7 @@ def nav(site: Site) -> list[Any]:
         {"Tra cứu nhiệm vụ": FINDER},
         {"Kết quả Chỉ số CCHC": RESULTS},
         {"Báo cáo": [REPORTS, *({f"Báo cáo {r.label}": report_path(r)} for r in quarter_reports(site))]},
-        {"Đơn vị": [UNITS, *({u.name_at(None): unit_path(u)} for u in site.agency.units)]},
+        {"Đơn vị": [UNITS, *({u.name_at(None): unit_path(u)} for u in nav_units(site))]},
         {"Lĩnh vực": [FIELDS, *({f"{f.id}. {f.name}": field_path(f)} for f in site.fields())]},
         {"Dữ liệu mở": OPEN_DATA},
     ]

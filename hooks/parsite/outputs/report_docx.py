@@ -156,14 +156,15 @@ def _group(group: Group) -> list[str]:
         for done in group.done:
             entry = done.entry
             evidence = f" (minh chứng: {entry.evidence})" if entry.evidence else ""
-            out.append(_body(f"- {done.task.id} ({entry.unit.short}, {fmt.day(entry.date)}): {entry.text}{evidence}"))
+            who = entry.unit.short_at(entry.date)
+            out.append(_body(f"- {done.task.id} ({who}, {fmt.day(entry.date)}): {entry.text}{evidence}"))
     else:
         out.append(_body("- Không có kết quả nào được báo cáo trong kỳ."))
     for late in group.late:
         task = late.task
         out.append(
             _body(
-                f"- Chậm tiến độ: {task.id} ({task.lead.short}, thời hạn {fmt.deadline(task.deadline)}): "
+                f"- Chậm tiến độ: {task.id} ({late.lead}, thời hạn {fmt.deadline(task.deadline)}): "
                 f"{late.state.label}. Lý do: {late.reason or 'chưa có giải trình'}"
             )
         )

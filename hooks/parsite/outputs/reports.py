@@ -33,6 +33,7 @@ class Late:
     task: Task
     state: progress.TaskState
     reason: str | None
+    lead: str  # the lead's short name when the report stands (a successor's, after a merger)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Group:
     """The report's part for one field or one unit."""
 
     title: str
+    anchor: str  # from the field's number or the unit's id: a renaming never moves a saved link
     done: tuple[Done, ...]
     late: tuple[Late, ...]
 
@@ -110,18 +112,22 @@ class QuarterReport:
         done = {t: [Done(t, e) for e in t.progress if start <= e.date <= as_of] for t in tasks}
         late = {t: _late(t, start, as_of) for t in tasks}
 
-        def group(title: str, members: list[Task]) -> Group:
+        def group(title: str, anchor: str, members: list[Task]) -> Group:
             entries = sorted((d for t in members for d in done[t]), key=lambda d: (d.entry.date, d.task.id))
-            return Group(title, tuple(entries), tuple(found for t in members if (found := late[t])))
+            return Group(title, anchor, tuple(entries), tuple(found for t in members if (found := late[t])))
 
         by_field: dict[Field, list[Task]] = {f: [] for f in self.plan.methodology.fields}
         by_unit: dict[Unit, list[Task]] = {u: [] for u in self.site.agency.units}
         for t in tasks:
             by_field[t.field].append(t)
-            by_unit[t.lead].append(t)
+            by_unit[t.lead_at(as_of)].append(t)  # whoever leads it when the report stands
         return (
-            tuple(group(f"Lĩnh vực {f.id}: {f.name}", members) for f, members in by_field.items() if members),
-            tuple(group(u.name, members) for u, members in by_unit.items() if members),
+            tuple(
+                group(f"Lĩnh vực {f.id}: {f.name}", f"linh-vuc-{f.id}", members)
+                for f, members in by_field.items()
+                if members
+            ),
+            tuple(group(u.name_at(as_of), f"don-vi-{u.id}", members) for u, members in by_unit.items() if members),
         )
 
 
@@ -132,7 +138,8 @@ def _late(task: Task, start: date, as_of: date) -> Late | None:
     finished_late_here = state.key == "hoan-thanh-qua-han" and finished is not None and start <= finished <= as_of
     if not (late_now or finished_late_here):
         return None
-    return Late(task, state, progress.reason(task, as_of))
+    lead = task.lead_at(as_of).short_at(as_of)
+    return Late(task, state, progress.reason(task, as_of), lead)
 
 
 def quarter_report(site: Site, plan: Plan, quarter: int) -> QuarterReport:

@@ -131,11 +131,12 @@ def count(site: Site) -> Counts:
     for task in site.tasks:
         bucket = progress.state(task, site.today).bucket
         counts.tasks += 1
-        counts.led[task.lead.id] += 1
-        for unit in task.support:
+        for unit in {task.lead, task.lead_at(site.today)}:  # a successor counts what it took over
+            counts.led[unit.id] += 1
+            counts.unit_buckets[unit.id][bucket] += 1  # led tasks by progress bucket
+        for unit in {*task.support, *task.support_at(site.today)} - {task.lead, task.lead_at(site.today)}:
             counts.supported[unit.id] += 1
         counts.by_field[task.field.id] += 1
-        counts.unit_buckets[task.lead.id][bucket] += 1  # led tasks by progress bucket
         counts.plan_buckets[task.plan_year][bucket] += 1
     return counts
 

@@ -40,7 +40,7 @@ import yaml
 from .. import fmt
 from ..data_in import progress
 from ..data_in.load import _CONTROL
-from ..data_in.model import Site, Task, Unit
+from ..data_in.model import UNIT_CHANGE_LABELS, Site, Task, Unit, UnitEvent
 from ..fmt import fold
 from ..outputs.progress_workbook import (
     BINDING_SHEET,
@@ -183,21 +183,34 @@ def check_row(row: Row, unit: Unit, index: _Index, today: date, source: Source) 
     """The entry a row makes, or the reasons it is refused (every one found)."""
     reasons: list[str] = []
     task = index.find(row, reasons)
-    supporting = task is not None and not leads(task, unit) and supports(task, unit)
-    if task is not None and not leads(task, unit) and not supporting:
+    start = earliest_day(index.plans[task.plan_year]) if task else date.min
+    day = _day(row.values.get("date"), "ngày", start, today, reasons)
+    if day is None and blank(row.values.get("date")):
+        reasons.append("thiếu ngày")
+    when = day or today  # whose task it is on the entry's day (a successor's after a merger)
+    ended = unit.ended(when)
+    if task is not None and ended is not None:
+        reasons.append(_ended_reason(task, unit, ended, when))
+        task = None  # nothing more to say about a row its unit could not write
+    supporting = task is not None and not leads(task, unit, when) and supports(task, unit, when)
+    if task is not None and not leads(task, unit, when) and not supporting:
+        lead = task.lead_at(when)
         reasons.append(
-            f"nhiệm vụ {task.id} (kế hoạch năm {task.plan_year}) do {task.lead.short} ({task.lead.id}) chủ trì, "
-            f"không phải đơn vị của bảng tính, {unit.short} ({unit.id}); đơn vị cũng không phối hợp nhiệm vụ này"
+            f"nhiệm vụ {task.id} (kế hoạch năm {task.plan_year}) do {lead.short_at(when)} ({lead.id}) chủ trì, "
+            f"không phải đơn vị của bảng tính, {unit.short_at(when)} ({unit.id}); "
+            "đơn vị cũng không phối hợp nhiệm vụ này"
         )
     state_cell, completed_cell = row.values.get("status"), row.values.get("completed")
     if task is not None and supporting:
         # The task's state and completion are the lead's to report: a supporting unit's row saying
         # either is refused whole, rather than imported without what it says.
+        lead = task.lead_at(when)
         for key in ("status", "completed"):
             if not blank(row.values.get(key)):
                 reasons.append(
-                    f"cột '{_TITLES[key]}': {unit.short} ({unit.id}) phối hợp, không chủ trì nhiệm vụ {task.id}; "
-                    f"{_LEAD_ONLY[key]} do đơn vị chủ trì, {task.lead.short} ({task.lead.id}), báo cáo; "
+                    f"cột '{_TITLES[key]}': {unit.short_at(when)} ({unit.id}) phối hợp, "
+                    f"không chủ trì nhiệm vụ {task.id}; "
+                    f"{_LEAD_ONLY[key]} do đơn vị chủ trì, {lead.short_at(when)} ({lead.id}), báo cáo; "
                     "để trống cột này"
                 )
         state_cell = completed_cell = None  # said once, as above
@@ -206,10 +219,6 @@ def check_row(row: Row, unit: Unit, index: _Index, today: date, source: Source) 
         reasons.append("thiếu nội dung đã thực hiện")
     evidence = _prose(row.values.get("evidence"), "minh chứng", reasons)
     note = _prose(row.values.get("note"), "khó khăn, lý do", reasons)
-    start = earliest_day(index.plans[task.plan_year]) if task else date.min
-    day = _day(row.values.get("date"), "ngày", start, today, reasons)
-    if day is None and blank(row.values.get("date")):
-        reasons.append("thiếu ngày")
     try:
         status = cell_state(state_cell)
     except ValueError as exc:
@@ -243,6 +252,23 @@ def check_row(row: Row, unit: Unit, index: _Index, today: date, source: Source) 
         return None, reasons
     reporter = unit if supporting else None
     return NewEntry(row, task, day, text, evidence, note, status, completed, source, reporter), []
+
+
+def _ended_reason(task: Task, unit: Unit, ended: UnitEvent, day: date) -> str:
+    """Why a unit that no longer exists on `day` cannot report then, naming who does."""
+    label = UNIT_CHANGE_LABELS[ended.kind]
+    holders = [u for u in (task.lead_at(day), *task.support_at(day)) if u.id == ended.successor]
+    if holders:
+        who = f"nhiệm vụ {task.id} do {holders[0].name_at(day)} ({holders[0].id}) thực hiện"
+        who += ": báo cáo bằng bảng tính của đơn vị này"
+    elif ended.successor:
+        who = f"đơn vị tiếp nhận là '{ended.successor}'"
+    else:
+        who = "đơn vị không còn báo cáo tiến độ"
+    return (
+        f"ngày {fmt.day(day)}: {unit.short_at(day)} ({unit.id}) không còn từ ngày {fmt.day(ended.date)} "
+        f"({label}); từ ngày đó {who}"
+    )
 
 
 _TITLES = {c.key: c.title for c in COLUMNS}

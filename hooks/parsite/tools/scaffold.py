@@ -135,7 +135,8 @@ def new_plan_files(site: Site, data_dir: Path, year: int) -> Scaffold:
             schema_line=schema_line(tasks_path, "tasks"),
             year=year,
             origin=f"Tạo bởi scripts/new-plan: {origin}.",
-            units=site.agency.units,
+            # Only the units that exist today may be given tasks (check refuses the others).
+            units=[u for u in site.agency.units if u.exists_on(site.today)],
             sample=False,
             tasks=drafts,
         ),
