@@ -253,6 +253,6 @@ def test_a_plan_gives_no_task_to_a_unit_that_no_longer_exists(tmp_path: Path) ->
         load_site(data, tmp_path)
     line = next(i for i, s in enumerate(tasks.read_text(encoding="utf-8").splitlines(), 1) if "chi-cuc-bvmt" in s)
     assert str(error.value).splitlines()[1:] == [
-        f"data/plans/2025/tasks.yml:{line}:11: tasks[1].lead: đơn vị 'chi-cuc-bvmt' không còn từ ngày 01/03/2025, "
-        "trước ngày ký kế hoạch; giao cho đơn vị tiếp nhận 'phong-moi-truong' [unit-inactive]"
+        f"data/plans/2025/tasks.yml:{line}:11: tasks[1].lead: đơn vị 'chi-cuc-bvmt' không còn từ ngày 01/03/2025 "
+        "(sáp nhập), trước ngày ký kế hoạch; giao cho đơn vị tiếp nhận 'phong-moi-truong' [unit-inactive]"
     ]
