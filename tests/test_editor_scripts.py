@@ -11,12 +11,13 @@ import shutil
 import socket
 import subprocess
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import ROOT, copy_project, mkdocs_build
-from parsite.outputs.guide import render_guide
+from helpers import ROOT, copy_project, mkdocs_build, page_text
+from parsite.outputs.guide import guide_context, render_guide
 from parsite.site import load_site
 
 GUIDE = ROOT / "docs" / "huong-dan.md"
@@ -205,24 +206,27 @@ def test_every_schema_key_has_a_vietnamese_title_and_description() -> None:
             assert prop.get("title") and prop.get("description"), f"{where}: title and description needed"
 
 
-def guide_text(data: Path = ROOT / "data") -> str:
-    """The guide as published with `data`: its examples are filled in from the data."""
-    return render_guide(GUIDE.read_text(encoding="utf-8"), load_site(data, ROOT))
+def guide_text(data: Path = ROOT / "data", today: date | None = None) -> str:
+    """The guide as published with `data` (on `today`): its examples are filled in from the data."""
+    return render_guide(GUIDE.read_text(encoding="utf-8"), load_site(data, ROOT, today=today))
 
 
 QUARTER = "Báo cáo tiến độ hằng quý của các đơn vị"  # its commands run in a project of their own
+REORGANISATION = "Sắp xếp tổ chức: đổi tên, sáp nhập, tiếp nhận chức năng"  # and these
 
 
-def guide_sections() -> dict[str, str]:
+def guide_sections(today: date | None = None) -> dict[str, str]:
     """The guide's sections by heading (the text before the first one under "")."""
-    parts = re.split(r"^## (.+)$", guide_text(), flags=re.M)
+    parts = re.split(r"^## (.+)$", guide_text(today=today), flags=re.M)
     return {"": parts[0], **dict(zip(parts[1::2], parts[2::2], strict=True))}
 
 
-def guide_steps(section: str | None = None) -> list[tuple[str, str]]:
-    """(kind, text) of the code blocks of the guide (but its quarterly round), or of one section."""
-    text = "".join(body for heading, body in guide_sections().items() if heading != QUARTER)
-    return re.findall(r"```(bash|yaml)\n(.*?)```", text if section is None else guide_sections()[section], re.S)
+def guide_steps(section: str | None = None, today: date | None = None) -> list[tuple[str, str]]:
+    """(kind, text) of the code blocks of the guide (but the sections run on their own), or of one
+    section, as published on `today`."""
+    sections = guide_sections(today)
+    text = "".join(body for heading, body in sections.items() if heading not in (QUARTER, REORGANISATION))
+    return re.findall(r"```(bash|yaml)\n(.*?)```", text if section is None else sections[section], re.S)
 
 
 def test_every_command_of_the_guide_works(project: Path) -> None:
@@ -340,3 +344,57 @@ def receive(project: Path) -> None:
         sheet = book["Tiến độ"]
         sheet["G3"], sheet["H3"] = "15/03/2025", text
         book.save(inbox / f"bao cao {unit}.xlsx")
+
+
+def insert_into_block(path: Path, block: str, fragment: str) -> None:
+    """Add `fragment` at the end of a YAML block as an editor would: `block` is "agency" (the
+    top-level key) or a unit's id (its "  - id: ..." item), before the comments that follow it."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.rstrip() in (f"{block}:", f"  - id: {block}"))
+    end = start + 1
+    while end < len(lines) and (
+        not lines[end].strip() or lines[end].startswith("    ") or (block == "agency" and lines[end].startswith("  "))
+    ):
+        end += 1
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    lines[end:end] = [fragment if fragment.endswith("\n") else fragment + "\n"]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_reorganisation_chapter_of_the_guide_works(project: Path) -> None:
+    """The worked example, each step as written and in order: the data still checks, the site
+    builds, and it shows the merger, the renaming and the transfer as the chapter says."""
+    day = date(2025, 3, 31)  # run()'s SITE_TODAY: the guide as the editor reads it that day
+    context = guide_context(load_site(ROOT / "data", ROOT, today=day))
+    ran = []
+    for kind, text in guide_steps(REORGANISATION, day):
+        first, body = text.split("\n", 1)
+        if kind == "yaml":
+            where = re.fullmatch(r"# thêm vào (?:cuối (\S+)|khối (\S+) trong (\S+)|đơn vị (\S+) trong (\S+))", first)
+            assert where, first
+            if where[1]:
+                target = project / where[1]
+                target.write_text(target.read_text(encoding="utf-8") + body, encoding="utf-8")
+            else:
+                insert_into_block(project / (where[3] or where[5]), where[2] or where[4], body)
+            continue
+        result = run(project, text.strip())
+        assert result.returncode == 0, f"{text}\n{result.stdout}\n{result.stderr}"
+        ran.append(text.strip())
+    assert ran == ["./scripts/check", "./scripts/site build"]
+    merged, successor = context["reorg_merged"], context["reorg_successor"]
+    assert context["reorg_open"] > 0  # the example moves unfinished tasks
+    site = project / "site"
+    merged_page = page_text(site, f"don-vi/{merged}")
+    assert f"Từ ngày {context['reorg_day']}, đơn vị được sáp nhập vào" in merged_page
+    assert f"{context['reorg_open']} nhiệm vụ chưa hoàn thành của đơn vị được chuyển cho" in merged_page
+    successor_page = page_text(site, f"don-vi/{successor}")
+    assert successor_page.startswith(yaml.safe_load(context["reorg_new_name"]))
+    assert successor_page.count("đơn vị tiếp nhận nhiệm vụ") == context["reorg_open"]
+    assert (site / "bao-cao-tien-do" / f"tien-do-{successor}.xlsx").is_file()
+    assert not (site / "bao-cao-tien-do" / f"tien-do-{merged}.xlsx").exists()
+    receiver_page = page_text(site, f"don-vi/{context['reorg_receiver']}")
+    assert "tiếp nhận chức năng, nhiệm vụ của Phòng Tổ chức – Hành chính" in receiver_page
+    home = page_text(site, "")
+    assert "được sáp nhập vào Sở Nội vụ" in home

@@ -9,11 +9,14 @@ so no data text becomes Markdown.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from .. import fmt
+from ..data_in import progress
 from ..data_in.model import Site
 from ..problems import CODES
 from ..tools.yamlout import quote
@@ -69,6 +72,38 @@ def guide_context(site: Site) -> dict[str, Any]:
         "workbook_unit": next((t.lead_at(site.today).id for t in reversed(site.tasks)), units[0]),
         "progress_year": site.today.year,
         "problem_codes": list(CODES.items()),
+        **_reorganisation_example(site),
+    }
+
+
+def _reorganisation_example(site: Site) -> dict[str, Any]:
+    """The guide's worked reorganisation, on units of the data: on the first day of this month, the
+    unit leading the most unfinished tasks merges into another (renamed), and a third takes over the
+    functions of a unit that is not on the site."""
+    day = site.today.replace(day=1)
+    units = [u for u in site.agency.units if u.exists_on(day)] or list(site.agency.units)
+    open_tasks = {u.id: 0 for u in units}
+    for task in site.issued_plans[-1].tasks if site.issued_plans else ():
+        lead = task.lead_at(day)
+        if lead.id in open_tasks and progress.status(task, day) != "hoan-thanh":
+            open_tasks[lead.id] += 1
+    # Two units of the most common kind (two professional departments, say) merge; a unit of
+    # another kind takes over functions: the example reads as a real reorganisation would.
+    kinds = Counter(u.kind for u in units)
+    alike = [u for u in units if u.kind == kinds.most_common(1)[0][0]]
+    merged = max(alike, key=lambda u: open_tasks[u.id])
+    successor = next((u for u in alike if u is not merged), next((u for u in units if u is not merged), merged))
+    receiver = next((u for u in units if u not in (merged, successor)), successor)
+    return {
+        "reorg_date": day.isoformat(),
+        "reorg_day": fmt.day(day),
+        "reorg_document": f"qd-sap-xep-{day.year}",
+        "reorg_document_date": (day - timedelta(days=10)).isoformat(),
+        "reorg_merged": merged.id,
+        "reorg_open": open_tasks[merged.id],
+        "reorg_successor": successor.id,
+        "reorg_new_name": quote(f"{successor.name_at(day)} và {merged.name_at(day)}"),
+        "reorg_receiver": receiver.id,
     }
 
 
