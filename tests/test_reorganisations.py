@@ -213,3 +213,15 @@ def test_a_task_given_to_a_unit_before_it_was_established_is_refused(tmp_path: P
         "tasks[1].lead: đơn vị 'tt-dvnnmt' thành lập từ ngày 01/07/2025, sau ngày ký kế hoạch [unit-inactive]"
         in str(error.value)
     )
+
+
+def test_a_change_recorded_in_advance_shows_from_its_day() -> None:
+    """Data entered before the changes take effect: the pages keep today's names until then."""
+    site = load_site(DATA, ROOT, today=date(2025, 2, 15))
+    pages = render_pages(site)
+    assert pages["don-vi/phong-dat-dai/index.md"].startswith("# Phòng Đất đai (P. ĐĐ)")
+    units_menu = next(item["Đơn vị"] for item in nav(site) if "Đơn vị" in item)
+    listed = {next(iter(entry.values())) for entry in units_menu[1:]}
+    assert "don-vi/tt-dvnnmt/index.md" not in listed and "don-vi/chi-cuc-bvmt/index.md" in listed
+    task = next(t for t in site.tasks if t.plan_year == 2024 and t.id == "NV02")
+    assert "Chuyển giao" not in pages["don-vi/chi-cuc-bvmt/index.md"] and task.lead_at(site.today).id == "chi-cuc-bvmt"

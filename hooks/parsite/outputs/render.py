@@ -323,7 +323,7 @@ def page_jobs(site: Site, changes: Changes | None = None) -> list[PageJob]:
     ]
     jobs += [PageJob(report_path(r), "report.md.j2", f"Báo cáo {r.label}", {"report": r}) for r in reports]
     jobs += [PageJob(plan_path(p), "plan.md.j2", p.short_title, {"plan": p}) for p in site.plans]
-    jobs += [PageJob(unit_path(u), "unit.md.j2", u.name_at(None), {"unit": u}) for u in site.agency.units]
+    jobs += [PageJob(unit_path(u), "unit.md.j2", u.name_at(site.today), {"unit": u}) for u in site.agency.units]
     jobs += [PageJob(field_path(f), "field.md.j2", f"Lĩnh vực {f.id}: {f.name}", {"field": f}) for f in site.fields()]
     jobs.append(PageJob(CHANGES, "changes.md.j2", "Thay đổi dữ liệu", {"changes": changes or no_changes()}))
     return jobs
@@ -379,10 +379,11 @@ def render_pages(site: Site, changes: Changes | None = None) -> dict[str, str]:
 
 
 def nav_units(site: Site) -> list[Unit]:
-    """The units the menu lists: all but those that ended before the site's first plan (kept only
-    to name who took their functions over; their pages stay, linked from their successors)."""
+    """The units the menu lists: all but those not yet established and those that ended before the
+    site's first plan (kept only to name who took their functions over; their pages stay, linked
+    from their successors)."""
     first = site.plans[0].issued if site.plans else site.today
-    return [u for u in site.agency.units if u.ended(first) is None]
+    return [u for u in site.agency.units if u.ended(first) is None and (u.start is None or u.start <= site.today)]
 
 
 def nav(site: Site) -> list[Any]:
@@ -399,7 +400,7 @@ def nav(site: Site) -> list[Any]:
         {"Tra cứu nhiệm vụ": FINDER},
         {"Kết quả Chỉ số CCHC": RESULTS},
         {"Báo cáo": [REPORTS, *({f"Báo cáo {r.label}": report_path(r)} for r in quarter_reports(site))]},
-        {"Đơn vị": [UNITS, *({u.name_at(None): unit_path(u)} for u in nav_units(site))]},
+        {"Đơn vị": [UNITS, *({u.name_at(site.today): unit_path(u)} for u in nav_units(site))]},
         {"Lĩnh vực": [FIELDS, *({f"{f.id}. {f.name}": field_path(f)} for f in site.fields())]},
         {"Dữ liệu mở": OPEN_DATA},
     ]

@@ -70,7 +70,7 @@ def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
 
 
 def _agency_line(site: Site) -> str:
-    agency = site.agency.at(None)
+    agency = site.agency.at(site.today)
     return f"{agency.name} {agency.province}"
 
 
