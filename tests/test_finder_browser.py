@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date
 
 import pytest
+from helpers import TODAY as BUILD_TODAY
 from playwright.sync_api import Browser, Page
 from test_exports import TASKS, UNITS, due_date, status_on
 
@@ -93,7 +94,6 @@ def test_field_and_status_filters(page: Page, site_url: str) -> None:
 @pytest.mark.parametrize(
     ("han", "extra", "keep"),
     [
-        ("qua-han", "", lambda d, t: d is not None and d < TODAY and status_on(t) != "hoan-thanh"),
         ("thang-nay", "", lambda d, t: d is not None and (d.year, d.month) == (2024, 12)),
         ("quy-nay", "", lambda d, t: d is not None and date(2024, 10, 1) <= d <= date(2024, 12, 31)),
         ("khoang", "&tu=2024-09-01&den=2024-09-30", lambda d, t: d is not None and d.month == 9 and d.year == 2024),
@@ -105,6 +105,41 @@ def test_deadline_filters_use_vietnam_today(page: Page, site_url: str, han: str,
     assert expected  # the sample data exercises every filter
     assert shown(page) == expected
     assert page.locator("input[name=tu]").is_visible() == (han == "khoang")
+
+
+BUILT_ON = date.fromisoformat(BUILD_TODAY)  # the states the site shows are those of its build day
+
+
+def test_overdue_is_a_state_and_old_deadline_links_still_open_it(page: Page, site_url: str) -> None:
+    open_finder(page, site_url, "?han=qua-han")  # a link saved when "quá hạn" was a deadline filter
+    assert page.locator("select[name=trang-thai]").input_value() == "qua-han"
+    assert page.locator("select[name=han]").input_value() == ""
+    overdue = ids([t for t in TASKS if (d := due_date(t["deadline"])) and d < BUILT_ON and status_on(t) not in (
+        "hoan-thanh", "tam-dung"
+    )])  # fmt: skip
+    assert overdue and shown(page) == overdue
+    # "Đang thực hiện" no longer lists a task the same row calls "Quá hạn".
+    page.select_option("select[name=trang-thai]", "dang-thuc-hien")
+    badges = page.locator("#finder-table tbody tr:not([hidden]) .task-state").all_inner_texts()
+    assert badges and all(b == "Đang thực hiện" for b in badges), badges
+
+
+def test_state_counts_agree_with_the_home_page(page: Page, site_url: str) -> None:
+    """The finder's state filter over the current plan gives the home page's counts, state by state."""
+    page.goto(site_url)
+    counts = page.locator("figure.progress .progress__count").all_inner_texts()
+    assert len(counts) == 5
+    options = dict(zip(["Hoàn thành", "Đang thực hiện", "Quá hạn", "Chưa triển khai", "Tạm dừng"], [
+        "hoan-thanh", "dang-thuc-hien", "qua-han", "chua-trien-khai", "tam-dung"
+    ], strict=True))  # fmt: skip
+    for text in counts:
+        label, number = text.rsplit(" ", 1)
+        open_finder(page, site_url, f"?nam=2024&trang-thai={options[label]}")
+        expected = f"{number} trên {len(TASKS)} nhiệm vụ khớp với bộ lọc" if int(number) != len(TASKS) else ""
+        assert page.locator("#finder-count").inner_text() == (expected or f"{len(TASKS)} nhiệm vụ"), label
+        assert len(shown(page)) == int(number), label
+    select = page.locator("select[name=trang-thai] option").all_inner_texts()
+    assert select == ["Tất cả", *options], select
 
 
 def test_url_state_round_trip_and_back_button(page: Page, site_url: str) -> None:

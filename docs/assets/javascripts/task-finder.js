@@ -26,7 +26,8 @@
   })
   var PAGE = +table.dataset.page || 100
   var FIELDS = ["tu-khoa", "nam", "don-vi", "vai-tro", "linh-vuc", "trang-thai", "han", "tu", "den"]
-  var STATUS_ORDER = ["chua-trien-khai", "dang-thuc-hien", "tam-dung", "hoan-thanh"]
+  // The states as the home page counts them ("b": quá hạn is a state of its own).
+  var STATE_ORDER = ["chua-trien-khai", "dang-thuc-hien", "qua-han", "tam-dung", "hoan-thanh"]
   var sort = { key: "id", descending: false }
   var data = null          // {units, fields, tasks}, once loaded
   var orders = {}          // sort key → tasks in ascending order (computed once per key)
@@ -68,7 +69,7 @@
 
   /** Each task with what filtering and sorting need, worked out once. */
   function prepare(loaded) {
-    var units = loaded.units, fields = loaded.fields, labels = loaded.statusLabels
+    var units = loaded.units, fields = loaded.fields
     // Unit, field and status names recur on every task: each is folded once.
     var seen = new Map()
     function once(text) {
@@ -89,22 +90,21 @@
       // they are: collapsing them took half of this loop's time.
       t.text = [fold(t.i + " " + t.t + " " + t.x), once(field[1]), once(lead[2] + " " + lead[1]),
         support.map(function (u) { return once(u[2] + " " + u[1]) }).join(" "),
-        once(t.dl), once(labels[t.st]), once(t.sl)].join(" ")
+        once(t.dl), once(t.sl)].join(" ")
     })
     return loaded
   }
 
-  function matches(t, state, words, dates, now) {
+  function matches(t, state, words, dates) {
     if (state.nam && String(t.y) !== state.nam) return false
     if (state["linh-vuc"] && String(t.field[0]) !== state["linh-vuc"]) return false
-    if (state["trang-thai"] && t.st !== state["trang-thai"]) return false
+    if (state["trang-thai"] && t.b !== state["trang-thai"]) return false
     if (state["don-vi"]) {
       var leads = t.lead[0] === state["don-vi"]
       var supports = t.supportIds.indexOf(state["don-vi"]) !== -1
       if (state["vai-tro"] === "chu-tri" ? !leads : state["vai-tro"] === "phoi-hop" ? !supports : !(leads || supports))
         return false
     }
-    if (state.han === "qua-han" && !(t.d && t.d < now && t.st !== "hoan-thanh")) return false
     if (dates && !(t.d && t.d >= dates[0] && t.d <= dates[1])) return false
     for (var i = 0; i < words.length; i++)
       if (t.text.indexOf(words[i]) === -1) return false
@@ -116,7 +116,7 @@
     if (key === "due") return (t.d || "9999-99-99") + " " + t.k  // ongoing tasks last
     if (key === "field") return String(t.field[0]).padStart(3, "0") + " " + t.k
     if (key === "lead") return t.leadName + " " + t.k
-    if (key === "status") return STATUS_ORDER.indexOf(t.st) + " " + t.k
+    if (key === "status") return STATE_ORDER.indexOf(t.b) + " " + t.k
     return t.k
   }
 
@@ -191,6 +191,11 @@
     var params = new URLSearchParams(location.search)
     var state = {}
     FIELDS.forEach(function (name) { state[name] = params.get(name) || "" })
+    // Links saved when "quá hạn" was a deadline filter (?han=qua-han) open the state filter.
+    if (state.han === "qua-han") {
+      state.han = ""
+      state["trang-thai"] = state["trang-thai"] || "qua-han"
+    }
     var order = params.get("sap-xep") || "id"
     sort = { key: order.replace(/^-/, ""), descending: order.charAt(0) === "-" }
     if (!headers.some(function (th) { return th.dataset.sort === sort.key })) sort = { key: "id", descending: false }
@@ -225,9 +230,8 @@
     if (!data) return  // the data file is on its way; load() applies the state again
     var words = fold(state["tu-khoa"]).split(/\s+/).filter(Boolean)
     var dates = range(state)
-    var now = today()
     var list = ordered(sort.key)
-    shownList = list.filter(function (t) { return matches(t, state, words, dates, now) })
+    shownList = list.filter(function (t) { return matches(t, state, words, dates) })
     if (sort.descending) shownList.reverse()
     limit = PAGE
     render()

@@ -29,6 +29,17 @@ BUCKETS = [
     ("not-started", LABELS["chua-trien-khai"]),
     ("paused", LABELS["tam-dung"]),
 ]
+# The states readers see, filter by and count, one vocabulary for every page and download: a
+# bucket is what the home page, unit pages and reports count, and what the finder filters by
+# (its address uses these words: ?trang-thai=qua-han). "Quá hạn" is a state of its own, never
+# also "Đang thực hiện".
+BUCKET_SLUGS = {
+    "done": "hoan-thanh",
+    "in-progress": "dang-thuc-hien",
+    "overdue": "qua-han",
+    "not-started": "chua-trien-khai",
+    "paused": "tam-dung",
+}
 _BUCKET_OF = {
     "hoan-thanh": "done",
     "hoan-thanh-qua-han": "done",

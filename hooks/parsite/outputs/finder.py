@@ -64,7 +64,7 @@ def finder_json(site: Site, today: date, link: dict[str, str]) -> bytes:
                 # Who leads and supports it today: a merged unit's open tasks under its successor.
                 "l": unit_index[t.lead_at(today).id],
                 "s": [unit_index[u.id] for u in t.support_at(today)],
-                "st": progress.status(t, today),
+                "b": progress.BUCKET_SLUGS[state.bucket],  # what the state filter and sorting use
                 "sk": state.key,
                 "sl": state.label,
                 "d": t.deadline.due.isoformat() if t.deadline.due else "",
@@ -76,7 +76,6 @@ def finder_json(site: Site, today: date, link: dict[str, str]) -> bytes:
             }
         )
     data = {
-        "statusLabels": fmt.STATUS_LABELS,
         "units": [[u.id, u.short_at(today), u.name_at(today), link[unit_path(u)]] for u in units],
         "fields": [[f.id, f.name, link[field_path(f)]] for f in fields],
         "tasks": tasks,

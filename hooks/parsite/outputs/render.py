@@ -88,6 +88,7 @@ def environment() -> jinja2.Environment:
     env.globals.update(
         summary=progress.summary,
         BUCKETS=progress.BUCKETS,
+        BUCKET_SLUGS=progress.BUCKET_SLUGS,
         rank=fmt.rank,
         STATUS_LABELS=fmt.STATUS_LABELS,
         UNIT_CHANGE_LABELS=UNIT_CHANGE_LABELS,
