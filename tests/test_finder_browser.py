@@ -153,7 +153,7 @@ def test_url_state_round_trip_and_back_button(page: Page, site_url: str) -> None
     page.wait_for_url(re.compile(r"vai-tro=chu-tri$"))
     assert page.locator("select[name=linh-vuc]").input_value() == ""
     assert shown(page) == led
-    page.click("#finder button[type=reset]")
+    page.click("#finder-reset")
     page.wait_for_url(re.compile(r"/tra-cuu/$"))
     assert len(shown(page)) == len(TASKS)
 
@@ -195,12 +195,29 @@ def test_links_lead_to_the_task(page: Page, site_url: str) -> None:
     assert page.locator("#nv-2024-nv14").is_visible()
 
 
-def test_fits_a_phone_screen(browser: Browser, site_url: str) -> None:
+def test_fits_a_phone_screen_results_first(browser: Browser, site_url: str) -> None:
+    """At 390 × 844 the first result is on the first screen; the filters are folded behind one
+    control that says how many are chosen, and the count line names them."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
-    page.goto(f"{site_url}tra-cuu/")
-    page.locator("#finder").wait_for()
+    page.clock.set_fixed_time(NOW)
+    page.goto(f"{site_url}tra-cuu/?nam=2024&trang-thai=qua-han")
+    page.locator("#finder[data-ready]").wait_for(state="attached")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first = page.locator("#finder-table tbody tr:not([hidden])").first.bounding_box()
+    assert first is not None and first["y"] + 40 <= 844, first
+    assert not page.locator("select[name=nam]").is_visible()  # folded
+    summary = page.locator("#finder-filters > summary")
+    assert summary.inner_text() == "Bộ lọc (2 đang chọn)"
+    assert page.locator(".finder__status").inner_text().startswith(page.locator("#finder-count").inner_text())
+    assert page.locator("#finder-chosen").inner_text() == "· Năm 2024 · Quá hạn"
+    box = summary.bounding_box()
+    assert box is not None and box["height"] >= 24 and box["width"] >= 24
+    summary.click()
+    assert page.locator("select[name=nam]").is_visible()
+    page.click("#finder-reset")
+    page.wait_for_url(re.compile(r"/tra-cuu/$"))
+    assert summary.inner_text() == "Bộ lọc" and page.locator("#finder-reset").is_hidden()
     context.close()
 
 

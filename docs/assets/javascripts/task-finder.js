@@ -18,6 +18,10 @@
 
   var body = table.tBodies[0]
   var count = document.getElementById("finder-count")
+  var filters = document.getElementById("finder-filters")   // <details>: folded on phones
+  var active = document.getElementById("finder-active")     // "(2 đang chọn)" in its summary
+  var chosen = document.getElementById("finder-chosen")     // the active filters, after the count
+  var reset = document.getElementById("finder-reset")
   var empty = document.getElementById("finder-empty")
   var more = document.getElementById("finder-more")
   var headers = Array.prototype.slice.call(table.querySelectorAll("th[data-sort]"))
@@ -222,7 +226,29 @@
     more.textContent = "Hiện thêm " + Math.min(PAGE, rest) + " nhiệm vụ (còn " + rest + ")"
   }
 
+  /** The active filters in words ("Năm 2024", "Quá hạn"), as the reader chose them. */
+  function chosenFilters(state) {
+    var words = []
+    if (state["tu-khoa"]) words.push("từ khóa “" + state["tu-khoa"] + "”")
+    ;["nam", "don-vi", "vai-tro", "linh-vuc", "trang-thai", "han"].forEach(function (name) {
+      var select = form.elements[name]
+      if (!state[name] || !select.selectedOptions.length) return
+      if (name === "vai-tro" && !state["don-vi"]) return  // a role means nothing without a unit
+      words.push(select.selectedOptions[0].textContent.replace("…", ""))
+    })
+    if (state.han === "khoang" && (state.tu || state.den)) {
+      var day = function (iso) { return iso.split("-").reverse().join("/") }
+      words[words.length - 1] += (state.tu ? " từ " + day(state.tu) : "") + (state.den ? " đến " + day(state.den) : "")
+    }
+    return words
+  }
+
   function apply(state) {
+    var labels = chosenFilters(state)
+    var folded = labels.length - (state["tu-khoa"] ? 1 : 0)
+    active.textContent = folded ? "(" + folded + " đang chọn)" : ""
+    chosen.textContent = labels.length ? "· " + labels.join(" · ") : ""
+    reset.hidden = labels.length === 0
     form.querySelectorAll(".finder__range").forEach(function (el) { el.hidden = state.han !== "khoang" })
     headers.forEach(function (th) {
       th.setAttribute("aria-sort", th.dataset.sort === sort.key ? (sort.descending ? "descending" : "ascending") : "none")
@@ -304,6 +330,10 @@
 
   // Rows the build wrote are kept as they are (same order, same markup): nothing moves.
   Array.prototype.forEach.call(body.rows, function (tr) { rowsById[tr.dataset.id] = tr })
+
+  // Wide screens show the filters open; a phone shows the results first, the filters folded
+  // behind one line that says how many are chosen.
+  if (window.matchMedia("(min-width: 60em)").matches) filters.open = true
 
   var initial = stateFromUrl()
   writeForm(initial)
