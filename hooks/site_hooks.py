@@ -44,7 +44,15 @@ from parsite.outputs.guide import GUIDE, render_guide
 from parsite.outputs.paths import CHANGES, CHANGES_URL
 from parsite.outputs.reads import output_inputs
 from parsite.outputs.registry import Catalog, catalog, write_downloads
-from parsite.outputs.render import build_stamp, html_titles, nav, page_paths, page_renderer, page_titles
+from parsite.outputs.render import (
+    build_stamp,
+    html_titles,
+    nav,
+    page_layouts,
+    page_paths,
+    page_renderer,
+    page_titles,
+)
 from parsite.outputs.search import SearchConfigError, check_search_fields, write_index_as_utf8
 from parsite.outputs.share import DEFAULT_IMAGE, Share, page_shares, share_meta
 from parsite.outputs.unused_assets import remove_unused
@@ -66,6 +74,7 @@ class Build:
         self.previous = previous
         self.changes: Changes = compare(previous, site)
         self.titles = page_titles(site)  # generated page → its title, plain text from the model
+        self.layouts = page_layouts(site)  # generated page → what it asks of the theme (hide: toc)
         self.shares: dict[str, Share] = page_shares(site)  # generated page → what a shared link shows
         self.catalog: Catalog = catalog(site, settings.site_url)
         self.markdown: Callable[[str], str] | None = None  # a generated page's Markdown (on_files)
@@ -217,7 +226,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if title is not None:
         if page.meta:  # the page's first lines were read as metadata: text would be lost
             raise PluginError(f"Trang {page.file.src_uri} bắt đầu bằng dòng bị đọc thành siêu dữ liệu: {page.meta}")
-        page.meta = {"title": html(title)}
+        page.meta = {"title": html(title), **build.layouts.get(page.file.src_uri, {})}
     return markdown
 
 

@@ -81,6 +81,29 @@ def test_no_table_is_wider_than_its_column_at_1280(browser: Browser, site_url: s
     assert not too_wide, f"{path}: tables wider than their column: {too_wide}"
 
 
+HEADER_LINES = """() => [...document.querySelectorAll("article table thead th")].map(th => {
+  const range = document.createRange()
+  range.selectNodeContents(th)
+  const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)))
+  return [th.innerText.trim(), tops.size]
+})"""
+
+
+@pytest.mark.parametrize("path", ["ke-hoach/2024/", "tra-cuu/", "linh-vuc/1/", "don-vi/phong-khtc/", "ket-qua/"])
+def test_table_pages_use_the_width_at_1280(browser: Browser, site_url: str, path: str) -> None:
+    """The pages of wide tables leave out the table of contents: the column is the screen's,
+    and no header stacks on more than two lines."""
+    context, page = _open(browser, site_url, path, 1280)
+    column = page.evaluate("document.querySelector('article').getBoundingClientRect().width")
+    headers = page.evaluate(HEADER_LINES)
+    toc = page.locator(".md-sidebar--secondary").is_visible()
+    context.close()
+    assert column >= 900 and not toc, (column, toc)
+    assert headers, path
+    tall = [h for h in headers if h[1] > 2]
+    assert not tall, f"{path}: headers on more than two lines: {tall}"
+
+
 @pytest.mark.parametrize("path", PHONE_PAGES)
 def test_task_lists_fit_a_phone_and_show_deadline_and_status(browser: Browser, site_url: str, path: str) -> None:
     context, page = _open(browser, site_url, path, 390)

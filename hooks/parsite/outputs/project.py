@@ -35,7 +35,7 @@ from .emblem import emblem
 from .guide import GUIDE, render_guide
 from .paths import CHANGES, CHANGES_URL
 from .registry import Catalog, catalog, write_downloads
-from .render import build_stamp, html_titles, nav, page_titles, rendered_pages
+from .render import build_stamp, html_titles, nav, page_layouts, page_titles, rendered_pages
 from .share import DEFAULT_IMAGE, Share, page_shares, share_meta
 
 DOCS = "docs"
@@ -155,7 +155,7 @@ def write_project(site: Site, root: Path, data_dir: Path, out: Path, changes: Ch
     custom_dir = (config.get("theme") or {}).get("custom_dir")
     logo = emblem(site.agency.emblem, site.agency.short, data_dir)
     config = project_config(config, site, logo.path)
-    titles = page_titles(site)
+    titles, layouts = page_titles(site), page_layouts(site)
     site_url = config.get("site_url")
     outputs = catalog(site, site_url)
     made = outputs.downloads()
@@ -185,7 +185,11 @@ def write_project(site: Site, root: Path, data_dir: Path, out: Path, changes: Ch
     for path, markdown in rendered_pages(site, changes):
         target = out / DOCS / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        meta = {"title": html(titles[path]), **_page_meta(site, outputs, path, shares[path], site_url)}
+        meta = {
+            "title": html(titles[path]),
+            **layouts.get(path, {}),
+            **_page_meta(site, outputs, path, shares[path], site_url),
+        }
         target.write_text(_front_matter(meta, markdown), encoding="utf-8")
         count += 1
     (out / DOCS / logo.path).parent.mkdir(parents=True, exist_ok=True)

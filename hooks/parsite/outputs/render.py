@@ -335,6 +335,17 @@ def page_paths(site: Site) -> list[str]:
     return [job.path for job in page_jobs(site)]
 
 
+# Pages whose tables need the width (the plan's appendix, the finder, units' and fields' tables, the scores): the theme
+# leaves out the right-hand table of contents there, which otherwise keeps the content column
+# at about 590 px on a 1 280 px screen (docs/maintainers/outputs.md).
+WIDE_TEMPLATES = frozenset({"plan.md.j2", "finder.md.j2", "results.md.j2", "field.md.j2", "unit.md.j2"})
+
+
+def page_layouts(site: Site) -> dict[str, dict[str, Any]]:
+    """What each generated page asks of the theme besides its title (Material's `hide`), by path."""
+    return {job.path: {"hide": ["toc"]} for job in page_jobs(site) if job.template in WIDE_TEMPLATES}
+
+
 def page_titles(site: Site) -> dict[str, str]:
     """The title of every generated page (plain text, as the data has it), keyed by its path."""
     return {job.path: job.title for job in page_jobs(site)}
