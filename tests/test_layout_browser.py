@@ -203,3 +203,63 @@ def test_unknown_scores_take_two_lines_at_most_on_a_phone(browser: Browser, site
       })""")
     context.close()
     assert lines and max(lines) <= 2, lines
+
+
+# Every link and button a reader can tap (on screen when scrolled to, not covered), outside
+# running text, that is smaller than 24 × 24 CSS px and whose 24 px circle meets another target.
+SMALL_TARGETS = """async () => {
+  const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))
+  const inText = el => {
+    if (el.tagName !== "A") return false
+    const block = el.closest("p, li, td, figcaption, dd, blockquote")
+    if (!block) return false
+    return block.innerText.replace(/\\s+/g, " ").trim().length > el.innerText.trim().length + 3
+  }
+  const tappable = el => {
+    const r = el.getBoundingClientRect()
+    if (r.width === 0 || r.height === 0 || el.closest("[hidden]")) return false
+    const x = r.left + r.width / 2, y = r.top + r.height / 2
+    if (x < 0 || x > innerWidth || y < 0 || y > innerHeight) return false
+    const top = document.elementFromPoint(x, y)
+    const labelled = el.labels && [...el.labels].some(label => label.contains(top))
+    return top !== null && (el.contains(top) || top.contains(el) || labelled)
+  }
+  const selector = "a[href], button, summary, select, input:not([type=hidden]), label[for]"
+  const found = []
+  for (const el of [...document.querySelectorAll(selector)].filter(el => !inText(el))) {
+    el.scrollIntoView({ block: "center", inline: "nearest" })
+    await frame()
+    if (tappable(el)) found.push([el, el.getBoundingClientRect()])
+  }
+  const near = (r, o) => {
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2
+    return Math.max(o.left - cx, 0, cx - o.right) ** 2 + Math.max(o.top - cy, 0, cy - o.bottom) ** 2 < 144
+  }
+  return found
+    .filter(([el, r]) => (r.width < 24 || r.height < 24) &&
+      found.some(([other, o]) => other !== el && !other.contains(el) && !el.contains(other) && near(r, o)))
+    .map(([el, r]) => `${el.tagName}.${el.className} "${(el.innerText || el.title || "").trim().slice(0, 30)}" ` +
+      `${Math.round(r.width)}×${Math.round(r.height)}`)
+}"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "ke-hoach/", "ke-hoach/2024/", "tra-cuu/", "ket-qua/", "linh-vuc/", "linh-vuc/1/", "don-vi/",
+     "don-vi/van-phong/", "bao-cao/", "bao-cao/2024-quy-4/", "du-lieu/", "huong-dan/", "thay-doi/"],
+)  # fmt: skip
+def test_targets_are_big_enough_on_a_phone(browser: Browser, site_url: str, path: str) -> None:
+    """WCAG 2.2, 2.5.8 (target size, minimum) at 390 px, on each kind of page."""
+    context, page = _open(browser, site_url, path, 390)
+    small = page.evaluate(SMALL_TARGETS)
+    context.close()
+    assert not small, f"{path}: {small}"
+
+
+def test_menu_targets_are_big_enough_on_a_phone(browser: Browser, site_url: str) -> None:
+    context, page = _open(browser, site_url, "don-vi/van-phong/", 390)
+    page.click("label.md-header__button[for=__drawer]")
+    page.wait_for_timeout(400)  # the drawer slides in
+    small = page.evaluate(SMALL_TARGETS)
+    context.close()
+    assert not small, small
