@@ -9,12 +9,14 @@ place, and the points say which version they were scored under.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 
 from .. import fmt
 from ..data_in.model import Field, Methodology, Site, YearResult
+from .chart_labels import Box, Label, Layout, text_width
 
 WIDTH = 640
 # The same charts drawn for phones: about as wide in units as in pixels on a 390 px screen,
@@ -56,10 +58,21 @@ class Tick:
 
 @dataclass(frozen=True)
 class Rule:
-    """A horizontal reference line (maximum, target)."""
+    """A horizontal reference line (maximum, target) from x1 to x2."""
 
     y: float
     label: str
+    x1: float = LEFT
+    x2: float = WIDTH - RIGHT
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """A label that found no free place on the plot, said under it (`kind`: rule, version, value)."""
+
+    kind: str
+    text: str
+    y: float
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,13 @@ class LineChart:
     height: int = HEIGHT
     left: int = LEFT
     bottom_y: float = HEIGHT - BOTTOM
+    # Where each label is drawn (chart_labels): the points' values (in the order of `points`),
+    # the rules' labels (None: in the legend), the version changes' labels; then the legend.
+    values: tuple[Label | None, ...] = ()
+    unknown_labels: tuple[Label | None, ...] = ()  # "chưa có số liệu" at each year in `unknown`
+    rule_labels: tuple[Label | None, ...] = ()
+    change_labels: tuple[Label | None, ...] = ()
+    legend: tuple[LegendItem, ...] = ()
 
 
 INSET = 64  # keeps the first and last points (and their labels) off the axis labels
@@ -154,12 +174,13 @@ def line_chart(
     low: Decimal | int,
     high: Decimal | int,
     inverted: bool = False,
-    rules: list[tuple[Decimal | int, str]] | None = None,
+    rules: list[tuple[Decimal | int, str, int | None]] | None = None,
     height: int = HEIGHT,
     width: int = WIDTH,
     versions: dict[int, Methodology | None] | None = None,
 ) -> LineChart:
-    """A line over years; `series` is (year, value or None, note); `inverted` puts `low` at the top.
+    """A line over years; `series` is (year, value or None, note); `inverted` puts `low` at the top;
+    a rule is (value, label, the year it applies from or None for every year).
 
     `versions` gives each year's methodology: the line breaks where a new version starts (a
     dashed line labelled "Bộ chỉ số mới từ năm …"), so no slope joins figures of two versions.
@@ -174,10 +195,12 @@ def line_chart(
         share = float((Decimal(value) - lo) / (hi - lo)) if hi != lo else 0.5
         return top + share * (bottom - top) if inverted else bottom - share * (bottom - top)
 
+    size = _text_size(width)
+    step = min((b - a for a, b in pairwise(xs.values())), default=float(width))
     points, segments, run, unknown = [], [], [], []
     for year, value, note in series:
         if value is None:
-            unknown.append(Tick(xs[year], fmt.UNKNOWN))
+            unknown.append(Tick(xs[year], str(year)))
             if run:
                 segments.append(tuple(run))
             run = []
@@ -192,14 +215,14 @@ def line_chart(
         run.append(point)
     if run:
         segments.append(tuple(run))
-    step = _nice_step(float(hi - lo))
-    first = (lo // step) * step
+    tick = _nice_step(float(hi - lo))
+    first = (lo // tick) * tick
     y_ticks = []
-    value = first if first > lo else first + step
+    value = first if first > lo else first + tick
     y_ticks.append(Tick(y_of(lo), fmt.number(lo)))
     while value <= hi:
         y_ticks.append(Tick(y_of(value), fmt.number(value)))
-        value += step
+        value += tick
     known = [f"{p.year}: {p.label}{_note(p.note)}" for p in points]
     missing = [str(year) for year, value, _ in series if value is None]
     description = "; ".join(known) + (f". Chưa có số liệu: {', '.join(missing)}." if missing else ".")
@@ -211,22 +234,139 @@ def line_chart(
             "vì điểm theo hai bộ chỉ số khác nhau không so sánh trực tiếp."
         )
         description += " " + note
-    return LineChart(
+    rule_list = tuple(_rule(y_of(v), label, since, xs, width) for v, label, since in (rules or []))
+    chart = LineChart(
         id=chart_id,
         title=title,
         description=description,
         points=tuple(points),
         segments=tuple(s for s in segments if len(s) > 1),
         unknown=tuple(unknown),
-        x_ticks=tuple(Tick(xs[y], str(y)) for y in years),
+        x_ticks=_year_ticks(years, xs, step, size),
         y_ticks=tuple(y_ticks),
-        rules=tuple(Rule(y_of(v), label) for v, label in (rules or [])),
+        rules=rule_list,
         labels_below=inverted,
         changes=_change_marks(changes, width),
         note=note,
         width=width,
         height=height,
         bottom_y=bottom,
+    )
+    return _placed(chart)
+
+
+def _text_size(width: int) -> int:
+    """The labels' size in the drawing's units (plan.css: the narrow drawing's text is larger)."""
+    return 16 if width <= NARROW_WIDTH else 15
+
+
+def _year_ticks(years: list[int], xs: dict[int, float], step: float, size: int) -> tuple[Tick, ...]:
+    """The years under the axis: every one when they fit, else every second or third (counted back
+    from the newest, which is always named), so that no two meet; each point's year stays in its
+    tooltip, the chart's description and the table under it."""
+    every = max(1, math.ceil((text_width("0000", size) + 8) / step)) if step else 1
+    last = len(years) - 1
+    return tuple(Tick(xs[y], str(y) if (last - i) % every == 0 else "") for i, y in enumerate(years))
+
+
+def _rule(y: float, label: str, since: int | None, xs: dict[int, float], width: int) -> Rule:
+    """A rule over every year, or from half a step before the year it applies from (a plan's
+    target rank is not drawn across the years before the plan)."""
+    x1 = LEFT
+    if since is not None and since in xs:
+        before = [x for year, x in xs.items() if year < since]
+        x1 = (before[-1] + xs[since]) / 2 if before else LEFT
+    return Rule(y, label, x1, width - RIGHT)
+
+
+def value_text(point: Point, changes: bool) -> str:
+    """A point's label: its value, its own maximum ("/100") or its note ("suy ra") where it helps."""
+    if point.note.startswith("/"):
+        return point.label + point.note
+    if point.derived or (point.note and not changes):
+        return f"{point.label} ({point.note})"
+    return point.label
+
+
+LEGEND_LINE = 22  # units per line of the legend under the plot
+
+
+def _placed(chart: LineChart) -> LineChart:
+    """The chart with every label at a place where it meets nothing (chart_labels), or in the
+    legend under the plot."""
+    size = _text_size(chart.width)
+    layout = Layout(Box(chart.left + 2, 0, chart.width - 2, chart.bottom_y - 2), size)
+    for segment in chart.segments:
+        layout.add_line([(p.x, p.y) for p in segment])
+    for point in chart.points:
+        layout.add_point(point.x, point.y)
+    for rule in chart.rules:
+        layout.add_line([(rule.x1, rule.y), (rule.x2, rule.y)])
+    for change in chart.changes:
+        layout.add_line([(change.x, change.top), (change.x, chart.bottom_y)])
+    legend: list[tuple[str, str]] = []
+    # A year without a value says so on the plot, across (where the years leave room) or turned
+    # upright; where neither meets nothing, the legend names those years.
+    unknown_labels, unplaced = [], []
+    step = min((b.position - a.position for a, b in pairwise(chart.x_ticks)), default=float(chart.width))
+    for tick in chart.unknown:
+        y = chart.bottom_y - 8
+        candidates = [Label(tick.position + 0.35 * size, y, "start", fmt.UNKNOWN, upright=True)]
+        if text_width(fmt.UNKNOWN, size) + 8 <= step:
+            candidates.insert(0, Label(tick.position, y, "middle", fmt.UNKNOWN))
+        found = layout.place(candidates)
+        unknown_labels.append(found)
+        if found is None:
+            unplaced.append(tick.label)
+    if unplaced:
+        legend.append(("unknown", f"{fmt.UNKNOWN[0].upper()}{fmt.UNKNOWN[1:]}: năm {', '.join(unplaced)}"))
+    change_labels = []
+    for change in chart.changes:
+        found = layout.place([Label(change.label_x, change.label_y, "middle", change.label)])
+        change_labels.append(found)
+        if found is None:
+            legend.append(("version", change.label))
+    values = []
+    for point in chart.points:
+        text = value_text(point, bool(chart.changes))
+        x, y = point.x, point.y
+        above, below = Label(x, y - 10, "middle", text), Label(x, y + 22, "middle", text)
+        candidates = [below, above] if chart.labels_below else [above, below]
+        candidates += [
+            Label(x + 10, y + 5, "start", text),
+            Label(x - 10, y + 5, "end", text),
+            Label(x, y - 28, "middle", text),
+            Label(x, y + 40, "middle", text),
+        ]
+        found = layout.place(candidates, bold=True)
+        values.append(found)
+        if found is None:
+            legend.append(("value", f"{point.year}: {text}"))
+    rule_labels = []
+    for rule in chart.rules:
+        right, left, middle = rule.x2, rule.x1 + 4, (rule.x1 + rule.x2) / 2
+        candidates = [
+            Label(right, rule.y - 6, "end", rule.label),
+            Label(right, rule.y + 18, "end", rule.label),
+            Label(left, rule.y - 6, "start", rule.label),
+            Label(left, rule.y + 18, "start", rule.label),
+            Label(middle, rule.y - 6, "middle", rule.label),
+            Label(middle, rule.y + 18, "middle", rule.label),
+        ]
+        found = layout.place(candidates)
+        rule_labels.append(found)
+        if found is None:
+            legend.append(("rule", rule.label))
+    top = chart.height + 6  # under the years of the x axis
+    items = tuple(LegendItem(kind, text, top + (i + 1) * LEGEND_LINE - 6) for i, (kind, text) in enumerate(legend))
+    return replace(
+        chart,
+        values=tuple(values),
+        unknown_labels=tuple(unknown_labels),
+        rule_labels=tuple(rule_labels),
+        change_labels=tuple(change_labels),
+        legend=items,
+        height=chart.height + (len(items) * LEGEND_LINE + 6 if items else 0),
     )
 
 
@@ -255,7 +395,7 @@ def rank_chart(site: Site, width: int = WIDTH) -> LineChart:
     plan = site.current_plan
     target = plan.target_rank if plan else None
     worst = max([*ranks, *counts, *([target] if target else []), 2])
-    rules = [(target, f"Mục tiêu năm {plan.year}: thứ {target}")] if plan and target else []
+    rules = [(target, f"Mục tiêu năm {plan.year}: thứ {target}", plan.year)] if plan and target else []
     return line_chart(
         "bieu-do-xep-hang",
         "Xếp hạng qua các năm (thứ 1 ở trên cùng)",
@@ -298,7 +438,7 @@ def field_chart(site: Site, field_id: int, width: int = WIDTH) -> LineChart:
         series,
         low=0,
         high=high,
-        rules=[(m, f"Tối đa {fmt.number(m)}") for m in maxima] or [(high, f"Tối đa {fmt.number(high)}")],
+        rules=[(m, f"Tối đa {fmt.number(m)}", None) for m in maxima] or [(high, f"Tối đa {fmt.number(high)}", None)],
         height=200,
         width=width,
         versions={r.year: r.methodology for r in results},
@@ -330,27 +470,32 @@ class BarChart:
 
 def field_bars(result: YearResult) -> BarChart:
     """Points earned against the maximum, per field, for one year."""
-    left, bar_height, gap = 56, 18, 12
-    span = WIDTH - left - 150
+    # Rows far enough apart for their labels at the phone's size (29 units, plan.css), and bars
+    # short enough that the longest value label ends inside the drawing.
+    left, bar_height, gap = 56, 22, 14
     largest = max((s.field.max for s in result.scores), default=Decimal(1))
     bars = []
     for i, score in enumerate(result.scores):
-        max_width = span * float(score.field.max / largest)
-        earned = None if score.points is None else span * float(score.points / largest)
         lost = score.lost
         bars.append(
             Bar(
                 score.field.id,
                 score.field.name,
                 TOP + i * (bar_height + gap),
-                max_width,
-                earned,
+                float(score.field.max / largest),  # a share until the span is known, below
+                None if score.points is None else float(score.points / largest),
                 fmt.points(score.points, score.field.max)
                 if score.points is not None
                 else f"{fmt.UNKNOWN} (tối đa {fmt.number(score.field.max)})",
                 "" if lost is None else ("không bị trừ" if lost == 0 else f"bị trừ {fmt.number(lost)}"),
             )
         )
+    longest = max((text_width(_bar_text(b), 15, bold=True) for b in bars), default=0.0)
+    span = WIDTH - left - 8 - longest - 8
+    bars = [
+        replace(b, max_width=span * b.max_width, earned_width=None if b.earned_width is None else span * b.earned_width)
+        for b in bars
+    ]
     description = (
         "; ".join(
             f"Lĩnh vực {b.field_id}: {b.label} điểm, {b.lost_label}"
@@ -370,3 +515,8 @@ def field_bars(result: YearResult) -> BarChart:
         left=left,
         bar_height=bar_height,
     )
+
+
+def _bar_text(bar: Bar) -> str:
+    """A bar's value label as drawn (_charts.j2)."""
+    return f"{bar.label} · {bar.lost_label}" if bar.lost_label else bar.label
