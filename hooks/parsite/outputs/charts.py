@@ -310,10 +310,14 @@ def _placed(chart: LineChart) -> LineChart:
     unknown_labels, unplaced = [], []
     step = min((b.position - a.position for a, b in pairwise(chart.x_ticks)), default=float(chart.width))
     for tick in chart.unknown:
-        y = chart.bottom_y - 8
+        y = chart.bottom_y - 12  # its box (descenders and all) above the x axis
         candidates = [Label(tick.position + 0.35 * size, y, "start", fmt.UNKNOWN, upright=True)]
-        if text_width(fmt.UNKNOWN, size) + 8 <= step:
-            candidates.insert(0, Label(tick.position, y, "middle", fmt.UNKNOWN))
+        if text_width(fmt.UNKNOWN, size) + 8 <= step:  # across, centred on its year or beside it
+            candidates[:0] = [
+                Label(tick.position, y, "middle", fmt.UNKNOWN),
+                Label(tick.position - 8, y, "start", fmt.UNKNOWN),
+                Label(tick.position + 8, y, "end", fmt.UNKNOWN),
+            ]
         found = layout.place(candidates)
         unknown_labels.append(found)
         if found is None:
@@ -330,13 +334,14 @@ def _placed(chart: LineChart) -> LineChart:
     for point in chart.points:
         text = value_text(point, bool(chart.changes))
         x, y = point.x, point.y
-        above, below = Label(x, y - 10, "middle", text), Label(x, y + 22, "middle", text)
+        # Offsets clear of the point's own circle by the boxes' generous estimate (chart_labels).
+        above, below = Label(x, y - 14, "middle", text), Label(x, y + 26, "middle", text)
         candidates = [below, above] if chart.labels_below else [above, below]
         candidates += [
-            Label(x + 10, y + 5, "start", text),
-            Label(x - 10, y + 5, "end", text),
-            Label(x, y - 28, "middle", text),
-            Label(x, y + 40, "middle", text),
+            Label(x + 12, y + 5, "start", text),
+            Label(x - 12, y + 5, "end", text),
+            Label(x, y - 32, "middle", text),
+            Label(x, y + 44, "middle", text),
         ]
         found = layout.place(candidates, bold=True)
         values.append(found)
@@ -345,13 +350,14 @@ def _placed(chart: LineChart) -> LineChart:
     rule_labels = []
     for rule in chart.rules:
         right, left, middle = rule.x2, rule.x1 + 4, (rule.x1 + rule.x2) / 2
+        above, below = rule.y - 9, rule.y + 21  # clear of the rule's own line
         candidates = [
-            Label(right, rule.y - 6, "end", rule.label),
-            Label(right, rule.y + 18, "end", rule.label),
-            Label(left, rule.y - 6, "start", rule.label),
-            Label(left, rule.y + 18, "start", rule.label),
-            Label(middle, rule.y - 6, "middle", rule.label),
-            Label(middle, rule.y + 18, "middle", rule.label),
+            Label(right, above, "end", rule.label),
+            Label(right, below, "end", rule.label),
+            Label(left, above, "start", rule.label),
+            Label(left, below, "start", rule.label),
+            Label(middle, above, "middle", rule.label),
+            Label(middle, below, "middle", rule.label),
         ]
         found = layout.place(candidates)
         rule_labels.append(found)
@@ -396,10 +402,15 @@ def rank_chart(site: Site, width: int = WIDTH) -> LineChart:
     target = plan.target_rank if plan else None
     worst = max([*ranks, *counts, *([target] if target else []), 2])
     rules = [(target, f"Mục tiêu năm {plan.year}: thứ {target}", plan.year)] if plan and target else []
+    series: list[tuple[int, Decimal | int | None, str]] = [
+        (r.year, r.rank, DERIVED if r.rank_derived else "") for r in results
+    ]
+    if rules and plan and plan.year > results[-1].year:  # the target's year, not yet ranked
+        series.append((plan.year, None, ""))
     return line_chart(
         "bieu-do-xep-hang",
         "Xếp hạng qua các năm (thứ 1 ở trên cùng)",
-        [(r.year, r.rank, DERIVED if r.rank_derived else "") for r in results],
+        series,
         low=1,
         high=worst,
         inverted=True,
