@@ -263,3 +263,18 @@ def test_menu_targets_are_big_enough_on_a_phone(browser: Browser, site_url: str)
     small = page.evaluate(SMALL_TARGETS)
     context.close()
     assert not small, small
+
+
+def test_open_data_keys_are_not_split_on_a_phone(browser: Browser, site_url: str) -> None:
+    context, page = _open(browser, site_url, "du-lieu/", 390)
+    split = page.evaluate(
+        """() => [...document.querySelectorAll("td:first-child > code")].map(code => {
+          const range = document.createRange()
+          range.selectNodeContents(code)
+          return [code.textContent, new Set([...range.getClientRects()].map(r => Math.round(r.top))).size]
+        })"""
+    )
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert len(split) > 10 and width <= 390
+    assert [key for key, lines in split if lines > 1] == []
