@@ -49,6 +49,8 @@ def test_task_finder_with_the_keyboard_only(page: Page, site_url: str) -> None:
     page.locator("#finder[data-ready]").wait_for(state="attached")  # the tasks' data file is loaded
     page.locator("input[name=tu-khoa]").focus()
     page.keyboard.type("khtc")
+    page.keyboard.press("Tab")  # to the filters' control ("Bộ lọc"), open on a wide screen
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
     page.keyboard.press("Tab")  # to "Kế hoạch"
     page.keyboard.press("Tab")  # to "Đơn vị"
     assert page.evaluate("document.activeElement.name") == "don-vi"
