@@ -345,12 +345,13 @@ class Task:
                 found.append(unit)
         return tuple(found)
 
+    # Units are told apart by id here: a caller may hold a unit of another load of the same data.
     def led_by(self, unit: Unit, when: date) -> bool:
         """Whether `unit` leads the task on `when` or led it before handing it over."""
-        return self.lead is unit or any(h.to is unit and h.date <= when for h in self.handovers)
+        return self.lead.id == unit.id or any(h.to.id == unit.id and h.date <= when for h in self.handovers)
 
     def supported_by(self, unit: Unit, when: date) -> bool:
-        return unit in self.support or unit in self.support_at(when)
+        return any(u.id == unit.id for u in (*self.support, *self.support_at(when)))
 
     @property
     def anchor(self) -> str:

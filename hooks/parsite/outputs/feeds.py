@@ -68,7 +68,9 @@ def unit_tasks(site: Site, unit: Unit) -> list[Task]:
     return [
         t
         for t in site.tasks
-        if t.led_by(unit, site.today) or t.supported_by(unit, site.today) or any(e.unit is unit for e in t.progress)
+        if t.led_by(unit, site.today)
+        or t.supported_by(unit, site.today)
+        or any(e.unit.id == unit.id for e in t.progress)
     ]
 
 
@@ -190,7 +192,8 @@ def _concerns(item: _Item, unit: Unit) -> bool:
     """Whether an entry belongs in the unit's feed: it led or supported the task on the entry's day
     (a successor from the handover on), or reported it."""
     day = item.entry.date
-    return item.entry.unit is unit or item.task.lead_at(day) is unit or unit in item.task.support_at(day)
+    ids = {item.entry.unit.id, item.task.lead_at(day).id, *(u.id for u in item.task.support_at(day))}
+    return unit.id in ids
 
 
 def feed_files(site: Site, site_url: str | None = None) -> dict[str, bytes]:

@@ -37,7 +37,7 @@ def unit_tasks(site: Site, unit: Unit) -> list[Task]:
     A draft plan's tasks (dự thảo, not signed) are not being carried out: none of them is overdue.
     """
     drafts = {p.year for p in site.plans if p.draft}
-    led = [t for t in site.tasks if t.lead_at(site.today) is unit and t.plan_year not in drafts]
+    led = [t for t in site.tasks if t.lead_at(site.today).id == unit.id and t.plan_year not in drafts]
     overdue = [(progress.state(t, site.today), t) for t in led]
     late = [(s.days_late or 0, t) for s, t in overdue if s.key == "qua-han"]
     return [t for _, t in sorted(late, key=lambda pair: (-pair[0], pair[1].plan_year, pair[1].id))]

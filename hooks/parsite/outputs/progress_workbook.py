@@ -111,12 +111,12 @@ def workbook_units(site: Site) -> list[Unit]:
 
 def leads(task: Task, unit: Unit, day: date) -> bool:
     """Đơn vị chủ trì: the unit leads the task on `day` (after a merger, the successor does)."""
-    return task.lead_at(day) is unit
+    return task.lead_at(day).id == unit.id
 
 
 def supports(task: Task, unit: Unit, day: date) -> bool:
     """Đơn vị phối hợp: the unit supports the task on `day` (and may report its own part of the work)."""
-    return unit in task.support_at(day)
+    return any(u.id == unit.id for u in task.support_at(day))
 
 
 def workbook_tasks(site: Site, unit: Unit) -> list[Task]:
