@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # Playwright is imported by the browser fixtures only: a unit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser import CHROMIUM, CHROMIUM_ARGS, serve
-from helpers import ROOT, mkdocs_build
+from helpers import GOLDEN, ROOT, copy_project, generate_data, mkdocs_build
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +41,30 @@ def site_url(built_site: Path) -> Iterator[str]:
     """Base URL of the built site, served on 127.0.0.1 for the whole session."""
     with serve(built_site) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def data_sets(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The seed and three other data sets (both test data sets, generated data), built on one day
+    and served: the base URL of each by name."""
+    root = tmp_path_factory.mktemp("data-sets")
+    folders = {"seed": built_site}
+    for name, data in (
+        ("other-agency", GOLDEN / "other-agency" / "data"),
+        ("reorganised-agency", GOLDEN / "reorganised-agency" / "data"),
+        ("generated", generate_data(root / "generated-data", tasks=60, years=7, units=5)),
+    ):
+        project = copy_project(root / name, data)
+        result = mkdocs_build(project, root / f"{name}-site", SITE_TODAY="2026-02-15")
+        assert result.returncode == 0, result.stderr
+        folders[name] = root / f"{name}-site"
+    with (
+        serve(folders["seed"]) as seed,
+        serve(folders["other-agency"]) as other,
+        serve(folders["reorganised-agency"]) as reorganised,
+        serve(folders["generated"]) as generated,
+    ):
+        yield {"seed": seed, "other-agency": other, "reorganised-agency": reorganised, "generated": generated}
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,8 @@ from __future__ import annotations
 
 import re
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from browser import serve
-from helpers import GOLDEN, copy_project, generate_data, mkdocs_build
 from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
@@ -87,29 +83,6 @@ CONTRAST = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def sites(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """The seed and three other data sets, built and served."""
-    root = tmp_path_factory.mktemp("charts")
-    folders = {"seed": built_site}
-    for name, data in (
-        ("other-agency", GOLDEN / "other-agency" / "data"),
-        ("reorganised-agency", GOLDEN / "reorganised-agency" / "data"),
-        ("generated", generate_data(root / "generated-data", tasks=60, years=7, units=5)),
-    ):
-        project = copy_project(root / name, data)
-        result = mkdocs_build(project, root / f"{name}-site", SITE_TODAY="2026-02-15")
-        assert result.returncode == 0, result.stderr
-        folders[name] = root / f"{name}-site"
-    with (
-        serve(folders["seed"]) as seed,
-        serve(folders["other-agency"]) as other,
-        serve(folders["reorganised-agency"]) as reorganised,
-        serve(folders["generated"]) as generated,
-    ):
-        yield {"seed": seed, "other-agency": other, "reorganised-agency": reorganised, "generated": generated}
-
-
 def chart_pages(base: str) -> list[str]:
     """The results page and every field's page of a served site."""
     index = urllib.request.urlopen(base + "linh-vuc/").read().decode("utf-8")
@@ -120,13 +93,13 @@ def chart_pages(base: str) -> list[str]:
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("name", ["seed", "other-agency", "reorganised-agency", "generated"])
 def test_no_chart_label_meets_anything(
-    browser: Browser, sites: dict[str, str], name: str, width: int, scheme: str
+    browser: Browser, data_sets: dict[str, str], name: str, width: int, scheme: str
 ) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 500, color_scheme=scheme)
     page = context.new_page()
     problems, charts = [], 0
-    for path in chart_pages(sites[name]):
-        url = sites[name] + path
+    for path in chart_pages(data_sets[name]):
+        url = data_sets[name] + path
         page.goto(url)
         palette = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
         assert palette == {"light": "default", "dark": "slate"}[scheme]

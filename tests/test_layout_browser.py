@@ -256,6 +256,33 @@ def test_targets_are_big_enough_on_a_phone(browser: Browser, site_url: str, path
     assert not small, f"{path}: {small}"
 
 
+def some_pages(base: str) -> list[str]:
+    """A page of each kind of a served site: home, the newest plan, a unit, the finder, results."""
+    import re
+    import urllib.request
+
+    home = urllib.request.urlopen(base).read().decode("utf-8")
+    plans = sorted(set(re.findall(r'href="(ke-hoach/\d{4}/)"', home)))
+    units = sorted(set(re.findall(r'href="(don-vi/[a-z0-9-]+/)"', home)))
+    return ["", *plans[-1:], *units[:1], "tra-cuu/", "ket-qua/", "du-lieu/"]
+
+
+@pytest.mark.parametrize("name", ["other-agency", "reorganised-agency", "generated"])
+def test_targets_and_headers_on_other_data_sets(browser: Browser, data_sets: dict[str, str], name: str) -> None:
+    """The same checks on data sets other than the seed: targets at 390 px, headers at 1 280 px."""
+    pages = some_pages(data_sets[name])
+    assert len(pages) == 6, pages
+    problems = []
+    for path in pages:
+        context, page = _open(browser, data_sets[name], path, 390)
+        problems += [f"{path} (390 px): {s}" for s in page.evaluate(SMALL_TARGETS)]
+        context.close()
+        context, page = _open(browser, data_sets[name], path, 1280)
+        problems += [f"{path} (1280 px): {h}" for h in page.evaluate(HEADER_LINES) if h[1] > 2]
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_menu_targets_are_big_enough_on_a_phone(browser: Browser, site_url: str) -> None:
     context, page = _open(browser, site_url, "don-vi/van-phong/", 390)
     page.click("label.md-header__button[for=__drawer]")
