@@ -8,9 +8,10 @@ on_page_markdown sets each generated page's title on the page object from the mo
 Markdown has no front matter: data text pasted into YAML would be read as YAML) and lets the build
 cache convert a page whose Markdown was converted before (page_cache.py), and the generated
 pages' task tables go to the HTML without being parsed again (raw_html.py); on_env writes the
-downloads before MkDocs copies files; on_post_build rewrites Material's search index in UTF-8
-(smaller), removes the theme's unused files, checks the inline scripts against the
-Content-Security-Policy and writes a precompressed .gz and .br beside every text file.
+downloads before MkDocs copies files; on_post_build splits Material's search index into the
+parts the search worker fetches when a reader searches (parsite.outputs.search_shards), removes
+the theme's unused files, checks the inline scripts against the Content-Security-Policy and
+writes a precompressed .gz and .br beside every text file.
 Nothing is written into `docs/`. What one build keeps between events lives on a `Build`.
 """
 
@@ -53,7 +54,8 @@ from parsite.outputs.render import (
     page_renderer,
     page_titles,
 )
-from parsite.outputs.search import SearchConfigError, check_search_fields, write_index_as_utf8
+from parsite.outputs.search import SearchConfigError, check_search_fields
+from parsite.outputs.search_shards import write_search_parts
 from parsite.outputs.share import DEFAULT_IMAGE, Share, page_shares, share_meta
 from parsite.outputs.unused_assets import remove_unused
 from parsite.problems import DataError
@@ -258,14 +260,20 @@ def on_build_error(error: Exception) -> None:
 
 @event_priority(-100)  # after Material's search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
-    """Last touches to the built site, in this order: the search index in UTF-8, the theme's
+    """Last touches to the built site, in this order: the search index split into parts, the theme's
     unused files removed, the inline scripts checked, then every text file precompressed (so the
     copies match the files)."""
     gc.unfreeze()
     build = _current()
     site_dir = Path(config.site_dir)
-    before, after = write_index_as_utf8(site_dir / "search" / "search_index.json")
-    log.info("Chỉ mục tìm kiếm: %d byte (%d byte trước khi bỏ mã \\u)", after, before)
+    parts = write_search_parts(site_dir / "search")
+    log.info(
+        "Chỉ mục tìm kiếm: %d mục, %d tệp từ, %d byte (bản một tệp của Material: %d byte)",
+        parts.documents,
+        parts.word_files,
+        parts.after_bytes,
+        parts.before_bytes,
+    )
     search = config.plugins.get("material/search") or config.plugins.get("search")
     languages = (search.config.get("lang") if search else None) or [config.theme.get("language", "en")]
     removed = remove_unused(site_dir, languages)

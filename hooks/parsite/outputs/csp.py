@@ -21,10 +21,10 @@ from pathlib import Path
 # Inline scripts of the theme (Material's and hooks/theme's), each the same on every page.
 SCRIPT_HASHES = (
     "sha256-/8wPdzX9q0NNJXyA5lzsLojXFpkeaXVxhbfkUOQaWy8=",
-    "sha256-0a7xAHWTvDBQmTaPKyMlxMTY1U4qASZXV2wLjlTTBHY=",
     "sha256-CfD1/yIxXjBYFEOv8ptfWOD3YalR13EpHAi/Ll28LxU=",
     "sha256-DrEMJJ29sL7vIloQzly+VUGMxKcBTMII+OfW7Y8AkG4=",
     "sha256-c6+mE9nRk/meNHYILwkHvMxxuxVGehDkPNOBk61Uih8=",
+    "sha256-la18pEDMYr2c/8IA9NZHJGEd76zkPU7jcn5txFivphM=",
 )
 
 DIRECTIVES = (
