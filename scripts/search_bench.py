@@ -130,7 +130,7 @@ PAGEFIND_START = 'new PagefindUI({ element: "#search", debounceTimeoutMs: 0, sho
 
 
 def page_text(site: Path, href: str) -> str:
-    path = re.sub(r"^https?://[^/]+/|[?#].*$", "", href)
+    path = re.sub(r"^(https?://[^/]+)?/+|[?#].*$", "", href)
     file = site / path / "index.html" if not path.endswith(".html") else site / path
     text = html.unescape(re.sub(r"<[^>]+>", " ", file.read_text(encoding="utf-8")))
     return " ".join(unicodedata.normalize("NFC", text).lower().split())
