@@ -195,16 +195,19 @@
     })
   }
 
-  /** Mark each word of an HTML snippet that starts with a query term; tags and entities stay. */
+  /** Mark each word of an HTML snippet that a query term matches (the last one as a prefix); tags and entities stay. */
   function highlight(html, terms) {
     if (!terms.length || typeof html !== "string") return html
     return html.replace(/(<[^>]*>|&#?\w+;)|([\p{L}\p{N}]+)/gu, function (match, markup, word) {
       if (markup) return markup
       var lower = word.toLowerCase()
       var folded = fold(lower)
-      for (var i = 0; i < terms.length; i++)
-        if ((terms[i].plain ? folded.indexOf(terms[i].folded) : lower.indexOf(terms[i].word)) === 0)
-          return "<mark>" + word + "</mark>"
+      for (var i = 0; i < terms.length; i++) {
+        var term = terms[i]
+        var have = term.plain ? folded : lower
+        var want = term.plain ? term.folded : term.word
+        if (term.prefix ? have.indexOf(want) === 0 : have === want) return "<mark>" + word + "</mark>"
+      }
       return word
     })
   }
@@ -212,7 +215,7 @@
   async function search(query, number) {
     var typed = words(query)
     if (!typed.length) return { items: [] }
-    var index = await manifest()
+    var index = await open()
     // The last word may be half typed: it matches the words it begins; the others are whole.
     var terms = queryTerms(typed, /[\p{L}\p{N}]$/u.test(query))
     var numbers = new Set()
