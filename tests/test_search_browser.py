@@ -30,7 +30,7 @@ def search(page: Page, site_url: str, query: str, *, every: bool = False) -> lis
     box = page.locator("input.md-search__input")
     box.click()
     meta = page.locator(".md-search-result__meta")
-    meta.filter(has_text="Nhập để bắt đầu tìm kiếm").wait_for()  # index loaded, nothing searched yet
+    meta.filter(has_text="Nhập để bắt đầu tìm kiếm").wait_for()  # the worker is ready, nothing searched yet
     # One query with the whole text (typing key by key would race intermediate queries).
     box.fill(query)
     box.press("End")
@@ -50,17 +50,18 @@ def search(page: Page, site_url: str, query: str, *, every: bool = False) -> lis
         scroller.evaluate("e => e.scrollTo(0, e.scrollHeight)")
         page.wait_for_timeout(60)
     assert items.count() == expected, f"{query!r}: {items.count()} of {expected} results rendered"
-    hits = []
-    for link in page.locator("a.md-search-result__link").all():
-        heading = link.locator("h1, h2").first
-        hits.append(
-            Hit(
-                link.get_attribute("href") or "",
-                " ".join((heading.text_content() or "").split()),
-                heading.evaluate("e => e.tagName") == "H1",
-            )
-        )
-    return hits
+    return shown_hits(page)
+
+
+def shown_hits(page: Page) -> list[Hit]:
+    """The results in the list now, in display order (read at once: the list may be drawn again)."""
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll("a.md-search-result__link")].map(link => {
+          const heading = link.querySelector("h1, h2")
+          return [link.getAttribute("href") || "", heading.textContent, heading.tagName === "H1"]
+        })"""
+    )
+    return [Hit(href, " ".join(title.split()), top) for href, title, top in rows]
 
 
 def fold(text: str) -> str:
@@ -232,3 +233,33 @@ def test_each_task_is_its_own_result_with_a_clean_snippet(page: Page, site_url: 
     assert snippet.startswith("NV14 · ")  # the task's own heading, then its details
     assert "Tồn tại, hạn chế: " in snippet and "Thời hạn hoàn thành: " in snippet
     assert "STT" not in snippet and "NV14NV" not in snippet  # no table row flattened into words
+
+
+def test_nothing_of_the_index_is_downloaded_until_the_search_opens(page: Page, site_url: str) -> None:
+    fetched: list[str] = []
+    page.context.on("request", lambda request: fetched.append(request.url))
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in fetched if "/search/vi/" in url]
+    page.locator("input.md-search__input").click()
+    page.locator(".md-search-result__meta").filter(has_text="Nhập để bắt đầu tìm kiếm").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert any(url.endswith("/search/vi/index.json") for url in fetched)  # fetched on opening, not on load
+
+
+def test_typing_key_by_key_ends_on_the_last_querys_results(page: Page, site_url: str) -> None:
+    """Each key sends a query; those made stale by the next key are dropped, the last one is shown."""
+    query = "giai ngan von dau tu cong"
+    expected = locations(search(page, site_url, query))
+    page.goto(site_url)
+    box = page.locator("input.md-search__input")
+    box.click()
+    page.locator(".md-search-result__meta").filter(has_text="Nhập để bắt đầu tìm kiếm").wait_for()
+    box.press_sequentially(query)
+    shown: list[str] = []
+    for _ in range(50):  # the list is drawn again for each answer that arrives
+        shown = locations(shown_hits(page))
+        if shown == expected:
+            break
+        page.wait_for_timeout(100)
+    assert shown == expected
