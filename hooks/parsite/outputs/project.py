@@ -15,8 +15,9 @@ everything the hooks hand to MkDocs as ordinary files:
     DIR/theme/       the theme overrides (Material custom_dir)
 
 `mkdocs build` (or `properdocs build`) in DIR then gives the same pages as the hooked build.
-What `on_post_build` does to the built site (search index in UTF-8, unused theme files
-removed, precompressed copies) is not part of a page and needs the hooks.
+What `on_post_build` does to the built site (search index split into parts, unused theme
+files removed, precompressed copies) is not part of a page and needs the hooks; without it the
+search worker falls back to Material's whole index and lunr.
 """
 
 from __future__ import annotations
