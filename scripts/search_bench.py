@@ -206,6 +206,7 @@ def measure(browser, url: str, site: Path, side: Side, round_number: int, typing
         page.evaluate(side.query, [query, False])
         expected = page.locator(side.links).first.get_attribute("href")
         side.figures.setdefault("typing_ms", []).append(page.evaluate(OURS_TYPING, [query, expected]))
+    page.wait_for_load_state("networkidle")  # what the search fetched in the background, before closing
     context.close()
 
 

@@ -301,11 +301,13 @@
 
     // Tiers: the phrase as typed (8), without diacritics (4), every word (2), some (0); +1 in the title.
     var tier = function (item) {
+      // An entry without every word cannot hold the phrase: most entries skip its checks.
+      var keys = Object.keys(item.terms)
+      if (!keys.length || !keys.every(function (k) { return item.terms[k] })) return 0
       var inTitle = phraseIn(item.doc, loose, "title") ? 1 : 0
       if (phraseIn(item.doc, exact, "title") || phraseIn(item.doc, exact, "text")) return 8 + inTitle
       if (inTitle || phraseIn(item.doc, loose, "text")) return 4 + inTitle
-      var keys = Object.keys(item.terms)
-      return keys.length && keys.every(function (k) { return item.terms[k] }) ? 2 : 0
+      return 2
     }
     var ranked = Array.from(groups.values()).map(function (group) {
       group.forEach(function (item) { item.tier = tier(item) })
