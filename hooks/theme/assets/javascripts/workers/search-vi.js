@@ -16,9 +16,9 @@
  *   ("don vi" finds "đơn vị", "đ" included) and only with those accents when typed with them; the
  *   query is normalised to NFC; words split at punctuation; the last word matches as a prefix
  *   while it is being typed (lunr matched every word so, which at this scale fetched and ranked
- *   words nobody typed: "chu" finding "chương", "chuyển", "chứng"); entries holding the whole query as typed come first, then
- *   those holding it without diacritics, then those holding every word, then the rest; the
- *   words that matched are marked in each result.
+ *   words nobody typed: "chu" finding "chương", "chuyển", "chứng"); entries holding the whole
+ *   query as typed come first, then those holding it without diacritics, then those holding
+ *   every word, then the rest; the words that matched are marked in each result.
  *
  * When the index it is given still holds the documents (a site built without the hooks), the
  * worker hands over to the lunr wrapper, search-vi-lunr.js.
@@ -34,8 +34,10 @@
   var STOP_WORDS = new Set(["là", "cái", "nhưng", "mà"])
   var TITLE_BOOST = 1000 // mkdocs.yml's boost of titles over text, as lunr used it
   var K1 = 1.2 // lunr's BM25 saturation, without length normalisation (Material sets b = 0)
-  // Text is shown under the results whose text lies in the first few text files wanted; those
-  // further down show their title (on the department's own site every result has its text).
+  // Text is shown under the results whose text is already here or lies in the first few text
+  // files still wanted; those further down show their title. A site of a few hundred entries
+  // (the department's own: 205 entries, 12 files) fetches all its text when the search opens, so
+  // there every result has its text.
   var TEXT_FILES = 6
   var SMALL_SITE_TEXT_FILES = 16
   // When a query lists more than LISTED entries, each page lists its PER_PAGE best sections and
@@ -335,8 +337,9 @@
         titleFiles.add(Math.floor(item.doc / index.titles))
         titleFiles.add(Math.floor(pageOf(item.doc) / index.titles))
         var file = floor(index.texts, item.doc)
-        if (textFiles.size < TEXT_FILES) textFiles.add(file)
-        item.withText = textFiles.has(file)
+        var here = loaded.has("vi/x/" + file + ".json")
+        if (!here && textFiles.size < TEXT_FILES) textFiles.add(file)
+        item.withText = here || textFiles.has(file)
       })
     })
     await Promise.all(Array.from(titleFiles).map(function (n) { return get("vi/t/" + n + ".json") }))
