@@ -327,3 +327,23 @@ def test_no_address_reaches_the_built_site(project: Path, tmp_path: Path) -> Non
     assert any(n.endswith(".schema.json") for n in names) and any(
         n.endswith(".xml") and n.startswith("qua-han") for n in names
     )
+
+
+def test_units_are_named_as_on_the_day_of_the_reminder(tmp_path: Path) -> None:
+    """The reorganised agency: phong-dat-dai was renamed on 01/03/2025; its task of the 2025 plan is
+    due at the end of Q3/2025."""
+    project = copy_project(tmp_path / "project", ROOT / "tests" / "golden" / "reorganised-agency" / "data")
+    agency = yaml.safe_load((project / "data" / "agency.yml").read_text(encoding="utf-8"))
+    unit = next(u for u in agency["units"] if u["id"] == "phong-dat-dai")
+    renamed = unit["history"][0]
+    assert renamed["kind"] == "doi-ten" and renamed["date"] < date(2025, 9, 20)
+    result = remind(project, "--date", "2025-09-20", "--dry-run", "thu")
+    assert result.returncode == 0, result.stderr
+
+    def text(name: str) -> str:
+        message = email.message_from_bytes((project / "thu" / name).read_bytes(), policy=email.policy.default)
+        return message.get_body(("plain",)).get_content()
+
+    assert f"Kính gửi: {renamed['name']}\n" in text("2025-09-20_don-vi_phong-dat-dai.eml")
+    assert unit["name"] not in text("2025-09-20_don-vi_phong-dat-dai.eml")  # the name before 01/03/2025
+    assert f"Đơn vị chủ trì: {renamed['name']}\n" in text("2025-09-20_don-vi_van-phong.eml")  # it supports

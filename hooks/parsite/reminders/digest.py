@@ -14,6 +14,7 @@ from datetime import date
 
 from .. import fmt
 from ..data_in import progress
+from ..data_in.currency import currency
 from ..data_in.model import Site, Task, Unit
 from ..dates import Deadline
 from ..outputs.paths import task_address
@@ -162,7 +163,7 @@ def office_digest(site: Site, site_url: str | None = None) -> OfficeDigest:
     for task in _tasks(site):
         if progress.state(task, day).key == "qua-han":
             by_unit.setdefault(responsible(site, task.lead, day), []).append(_item(site, task, 0, site_url))
-    current = site.current_plan
+    current = currency(site).current  # the signed plan of today's year: an ended plan has no report due
     reported = {
         responsible(site, e.unit, day)
         for t in (current.tasks if current else ())

@@ -61,7 +61,7 @@ def unit_subject(d: UnitDigest) -> str:
 
 
 def office_subject(d: OfficeDigest) -> str:
-    parts = [f"{d.count} nhiệm vụ quá hạn"]
+    parts = [f"{d.count} nhiệm vụ quá hạn" if d.count else "không có nhiệm vụ quá hạn"]
     if d.not_reported:
         parts.append(f"{len(d.not_reported)} đơn vị chưa báo cáo {d.report}")
     return f"Tổng hợp nhiệm vụ CCHC ngày {fmt.day(d.day)}: {', '.join(parts)}"
