@@ -401,6 +401,8 @@ def test_reorganisation_chapter_of_the_guide_works(project: Path) -> None:
     assert "tiếp nhận chức năng, nhiệm vụ của Phòng Tổ chức – Hành chính" in receiver_page
     home = page_text(site, "")
     assert "được sáp nhập vào Sở Nội vụ" in home
+
+
 def test_reminders_section_of_the_guide_works(project: Path) -> None:
     """Copy the example contacts, check them, preview the messages: each command as written."""
     ran = []

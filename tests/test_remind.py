@@ -347,3 +347,27 @@ def test_units_are_named_as_on_the_day_of_the_reminder(tmp_path: Path) -> None:
     assert f"Kính gửi: {renamed['name']}\n" in text("2025-09-20_don-vi_phong-dat-dai.eml")
     assert unit["name"] not in text("2025-09-20_don-vi_phong-dat-dai.eml")  # the name before 01/03/2025
     assert f"Đơn vị chủ trì: {renamed['name']}\n" in text("2025-09-20_don-vi_van-phong.eml")  # it supports
+
+
+def test_a_merged_units_open_task_is_pressed_on_its_successor(tmp_path: Path) -> None:
+    """tt-cntt leads NV02 (due 30/11/2025) and was merged into tt-dvnnmt on 01/07/2025."""
+    project = copy_project(tmp_path / "project", ROOT / "tests" / "golden" / "reorganised-agency" / "data")
+    (project / "data" / "contacts.yml").write_text(
+        "office: [vp@so.test]\nunits:\n  tt-dvnnmt: [dvnnmt@so.test]\n  tt-cntt: [cntt@so.test]\n", encoding="utf-8"
+    )
+    before = remind(project, "--date", "2025-06-20", "--dry-run", "truoc")
+    assert before.returncode == 1  # tt-dvnnmt does not exist yet on 20/06/2025
+    assert "units.tt-dvnnmt: đơn vị 'tt-dvnnmt' chỉ có từ ngày 01/07/2025 [unit-inactive]" in before.stderr
+    (project / "data" / "contacts.yml").write_text(
+        "office: [vp@so.test]\nunits:\n  tt-dvnnmt: [dvnnmt@so.test]\n", encoding="utf-8"
+    )
+    result = remind(project, "--date", "2025-11-20", "--dry-run", "sau")
+    assert result.returncode == 0, result.stderr
+    written = {p.name for p in (project / "sau").glob("*.eml")}
+    assert "2025-11-20_don-vi_tt-cntt.eml" not in written
+    message = email.message_from_bytes(
+        (project / "sau" / "2025-11-20_don-vi_tt-dvnnmt.eml").read_bytes(), policy=email.policy.default
+    )
+    assert message["To"] == "dvnnmt@so.test"
+    text = message.get_body(("plain",)).get_content()
+    assert "NV02 · Kết nối cơ sở dữ liệu môi trường" in text and "Còn 10 ngày" in text

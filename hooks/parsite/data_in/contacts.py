@@ -131,6 +131,13 @@ def check(source: Source, site: Site, today: date) -> tuple[Contacts, list[Probl
                 )
             )
             continue
+        if unit.start is not None and unit.start > today:
+            problems.append(
+                source.problem(
+                    path, f"đơn vị '{unit_id}' chỉ có từ ngày {unit.start:%d/%m/%Y}", code="unit-inactive", key=True
+                )
+            )
+            continue
         listed.append((unit_id, addresses))
     return Contacts(office, tuple(listed)), problems
 

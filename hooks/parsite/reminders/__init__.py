@@ -31,8 +31,8 @@ def compose(
     domain = authority(site)
     reminders, unreachable = [], []
     for unit in site.agency.units:
-        if unit.ended(site.today) is not None:
-            continue  # its tasks are in the digest of the unit that took them over
+        if not unit.exists_on(site.today):
+            continue  # ended: its open tasks are in the digest of the unit that took them over
         digest = unit_digest(site, unit, within, site_url)
         if digest.empty:
             continue

@@ -1,9 +1,9 @@
 """What each unit and the office are told on a day (thư nhắc, đôn đốc), from the site's model.
 
 Every state, "quá hạn" and day count comes from parsite.data_in.progress on the day asked
-about, as the pages show them; names are those in force on that day. A unit that has ended
-(merged, dissolved, its tasks transferred) is not written to: its tasks go to the unit that took
-them over, as the editors record in data/agency.yml.
+about, as the pages show them; names are those in force on that day, and so are the units that
+lead and support a task (`Task.lead_at`, `Task.support_at`): a unit that has ended (merged,
+split, dissolved) is not written to, the unit that took its open tasks over is.
 """
 
 from __future__ import annotations
@@ -85,15 +85,6 @@ def quarter(day: date) -> tuple[int, date, date]:
     )
 
 
-def responsible(site: Site, unit: Unit, day: date) -> Unit:
-    """The unit that answers for `unit`'s tasks on `day`: itself, or whoever took them over."""
-    seen = {unit.id}
-    while (ended := unit.ended(day)) is not None and ended.successor and ended.successor not in seen:
-        unit = site.agency.unit(ended.successor)
-        seen.add(unit.id)
-    return unit
-
-
 def _tasks(site: Site) -> list[Task]:
     """The tasks being carried out: a draft plan's (not signed) are not."""
     return [t for p in site.issued_plans for t in p.tasks]
@@ -108,7 +99,7 @@ def _item(site: Site, task: Task, within: int, site_url: str | None) -> Item:
     return Item(
         task,
         progress.state(task, day),
-        responsible(site, task.lead, day).name_at(day),
+        task.lead_at(day).name_at(day),
         progress.days_left(task, day, within),
         _url(site_url, task_address(task)),
     )
@@ -127,8 +118,8 @@ def unit_digest(
     day = site.today
     due_soon, overdue, supported = [], [], []
     for task in _tasks(site):
-        leads = responsible(site, task.lead, day) is unit
-        supports = any(responsible(site, u, day) is unit for u in task.support)
+        leads = task.lead_at(day) is unit
+        supports = unit in task.support_at(day)
         if not (leads or supports):
             continue
         item = _item(site, task, within, site_url)
@@ -162,20 +153,12 @@ def office_digest(site: Site, site_url: str | None = None) -> OfficeDigest:
     by_unit: dict[Unit, list[Item]] = {}
     for task in _tasks(site):
         if progress.state(task, day).key == "qua-han":
-            by_unit.setdefault(responsible(site, task.lead, day), []).append(_item(site, task, 0, site_url))
+            by_unit.setdefault(task.lead_at(day), []).append(_item(site, task, 0, site_url))
     current = currency(site).current  # the signed plan of today's year: an ended plan has no report due
-    reported = {
-        responsible(site, e.unit, day)
-        for t in (current.tasks if current else ())
-        for e in progress.log_until(t, day)
-        if e.date >= first
-    }
-    expected = []
-    for unit in site.agency.units:
-        if unit.ended(day) is not None or not current:
-            continue
-        if any(responsible(site, u, day) is unit for t in current.tasks for u in (t.lead, *t.support)):
-            expected.append(unit)
+    tasks = current.tasks if current else ()
+    reported = {e.unit for t in tasks for e in progress.log_until(t, day) if e.date >= first}
+    involved = {u for t in tasks for u in (t.lead_at(day), *t.support_at(day))}
+    expected = [u for u in site.agency.units if u in involved and u.exists_on(day)]
     order = {u: i for i, u in enumerate(site.agency.units)}
     return OfficeDigest(
         agency=site.agency.at(day).name,
