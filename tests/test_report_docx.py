@@ -14,11 +14,11 @@ import pytest
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt
+from docx.shared import Emu, Mm, Pt
 from helpers import ROOT, generate_data
 from parsite import fmt
 from parsite.data_in.progress import BUCKETS
-from parsite.outputs.report_docx import report_docx
+from parsite.outputs.report_docx import grid_widths, report_docx
 from parsite.outputs.reports import quarter_reports
 from parsite.outputs.zipfix import fixed_zip
 from parsite.site import load_site
@@ -109,6 +109,10 @@ def python_docx_report(agency, report) -> bytes:
     rows += [[r.unit, *(str(r.summary.counts[k]) for k, _ in BUCKETS), str(r.summary.total)] for r in report.by_state]
     grid = doc.add_table(rows=len(rows), cols=len(rows[0]))
     grid.style = "Table Grid"
+    for column, width in zip(grid.columns, grid_widths(len(rows[0])), strict=True):
+        column.width = Emu(width)
+        for cell in column.cells:
+            cell.width = Emu(width)
     for index, values in enumerate(rows):
         for cell, value in zip(grid.rows[index].cells, values, strict=True):
             cell.text = value

@@ -127,20 +127,35 @@ def _table(cells: list[str], *, centred: bool = False) -> str:
     return f"<w:tbl>{properties}<w:tblGrid>{grid}</w:tblGrid><w:tr>{row}</w:tr></w:tbl>"
 
 
+# The table of states: the unit's name in a column of its own width, the counts sharing the rest
+# (equal columns left a long unit name one word a line, the table two pages long).
+FIRST_COLUMN_MM = 52
+
+
+def grid_widths(columns: int) -> list[int]:
+    """Each column's width in EMU: the first FIRST_COLUMN_MM, the others the rest of the text block."""
+    block = (PAGE_MM[0] - MARGINS_MM[1] - MARGINS_MM[3]) * _EMU_PER_MM
+    first = FIRST_COLUMN_MM * _EMU_PER_MM
+    return [first, *([(block - first) // (columns - 1)] * (columns - 1))]
+
+
 def _grid(rows: list[list[str]]) -> str:
     """A table with borders (Word's "Table Grid"), one cell a text; the first row and the last
     (the header and the total) in bold, as python-docx writes `cell.text` and a bold run."""
-    width = _column_twips(len(rows[0]))
+    widths = [round(w / _EMU_PER_TWIP) for w in grid_widths(len(rows[0]))]  # twips, as python-docx rounds
     look = (
         '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1"'
         ' w:val="04A0"/>'
     )
-    grid = "".join(f'<w:gridCol w:w="{width}"/>' for _ in rows[0])
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
     body = []
     for index, row in enumerate(rows):
         bold = index in (0, len(rows) - 1)
-        cell = f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>'
-        cells = "".join(f"{cell}<w:p>{_run(text, bold=bold or None)}</w:p></w:tc>" for text in row)
+        cells = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr><w:p>{_run(text, bold=bold or None)}</w:p>'
+            "</w:tc>"
+            for width, text in zip(widths, row, strict=True)
+        )
         body.append(f"<w:tr>{cells}</w:tr>")
     properties = f'<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>{look}</w:tblPr>'
     return f"<w:tbl>{properties}<w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"
