@@ -54,7 +54,7 @@ def test_home_and_unit_pages_show_what_is_due_soon(site: Path) -> None:
         assert f"{task['id']} {' '.join(task['task'].split())}" in home and left in home
         for unit in (task["lead"], *task.get("support", [])):
             text = page_text(site, f"don-vi/{unit}")
-            section = text.split("Sắp đến hạn", 1)[1].split("Kế hoạch cải thiện", 1)[0]
+            section = text.split("Sắp đến hạn", 1)[1].split("Danh sách nhiệm vụ", 1)[0]
             assert task["id"] in section and left in section, unit
     involved = {u for t in soon for u in (t["lead"], *t.get("support", []))}
     quiet = next(u["id"] for u in data_file("agency.yml")["units"] if u["id"] not in involved)
