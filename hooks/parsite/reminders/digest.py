@@ -118,8 +118,9 @@ def unit_digest(
     day = site.today
     due_soon, overdue, supported = [], [], []
     for task in _tasks(site):
-        leads = task.lead_at(day) is unit
-        supports = unit in task.support_at(day)
+        # By id, as everywhere a task's units are matched: a caller may hold another load's unit.
+        leads = task.lead_at(day).id == unit.id
+        supports = any(u.id == unit.id for u in task.support_at(day))
         if not (leads or supports):
             continue
         item = _item(site, task, within, site_url)
@@ -156,9 +157,9 @@ def office_digest(site: Site, site_url: str | None = None) -> OfficeDigest:
             by_unit.setdefault(task.lead_at(day), []).append(_item(site, task, 0, site_url))
     current = currency(site).current  # the signed plan of today's year: an ended plan has no report due
     tasks = current.tasks if current else ()
-    reported = {e.unit for t in tasks for e in progress.log_until(t, day) if e.date >= first}
-    involved = {u for t in tasks for u in (t.lead_at(day), *t.support_at(day))}
-    expected = [u for u in site.agency.units if u in involved and u.exists_on(day)]
+    reported = {e.unit.id for t in tasks for e in progress.log_until(t, day) if e.date >= first}
+    involved = {u.id for t in tasks for u in (t.lead_at(day), *t.support_at(day))}
+    expected = [u for u in site.agency.units if u.id in involved and u.exists_on(day)]
     order = {u: i for i, u in enumerate(site.agency.units)}
     return OfficeDigest(
         agency=site.agency.at(day).name,
@@ -167,7 +168,7 @@ def office_digest(site: Site, site_url: str | None = None) -> OfficeDigest:
             (u.name_at(day), tuple(sorted(items, key=_order)))
             for u, items in sorted(by_unit.items(), key=lambda p: order[p[0]])
         ),
-        not_reported=tuple(u.name_at(day) for u in expected if u not in reported),
+        not_reported=tuple(u.name_at(day) for u in expected if u.id not in reported),
         report=fmt.deadline(Deadline("quarter", day.year, number)),
         quarter_start=first,
         report_due=last,
