@@ -37,7 +37,7 @@ def copy_project(dest: Path, data: Path | None = None) -> Path:
     """Copy the project (config, hooks, docs and a data folder) into `dest` for a build."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("hooks", "docs"):
+    for folder in ("hooks", "docs", "examples"):  # examples/: files the guide's commands copy
         shutil.copytree(ROOT / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(data or ROOT / "data", dest / "data")
     for name in ("requirements.txt", "requirements-dev.txt"):

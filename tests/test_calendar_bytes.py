@@ -97,3 +97,29 @@ def test_hostile_text_reads_back_as_written(site: Site, text: str) -> None:
             assert str(event["summary"]) == f"{task.id} · {_one_line(text)}"
             lines = calendars.description_lines(hostile, task, calendars.task_url(task, SITE_URL))
             assert str(event["description"]) == _one_line("\n".join(lines))
+
+
+def test_tasks_still_to_do_ring_seven_days_and_one_day_before_their_deadline() -> None:
+    from datetime import datetime
+
+    from parsite.data_in import progress
+
+    site = load_site(ROOT / "data", ROOT, today=date(2024, 10, 15))
+    files = calendars.calendar_files(site, SITE_URL)
+    by_uid = {str(e["uid"]): e for e in Calendar.from_ical(files[calendars.calendar_path()]).walk("VEVENT")}
+    rang = 0
+    for task in (t for t in site.tasks if t.deadline.due):
+        event = by_uid[f"{task.anchor}@so-ld-tbxh.chi-so-cchc"]  # the UIDs as they were before alarms
+        alarms = event.walk("VALARM")
+        if progress.state(task, site.today).bucket == "done":
+            assert alarms == [], task.id  # nothing to remind of
+            continue
+        midnight = datetime.combine(task.deadline.due, datetime.min.time())
+        rings = sorted(midnight + a.decoded("trigger") for a in alarms)
+        due = task.deadline.due
+        days_before = (due - timedelta(days=7), due - timedelta(days=1))
+        assert rings == [datetime(d.year, d.month, d.day, 9) for d in days_before]  # in office hours
+        assert {str(a["action"]) for a in alarms} == {"DISPLAY"}
+        assert all(f"{task.id} · {task.task}" in str(a["description"]) for a in alarms)
+        rang += 1
+    assert rang >= 10

@@ -3,6 +3,8 @@ and every command of the guide page ("Hướng dẫn cập nhật dữ liệu"),
 
 from __future__ import annotations
 
+import email
+import email.policy
 import http.client
 import json
 import os
@@ -213,6 +215,7 @@ def guide_text(data: Path = ROOT / "data", today: date | None = None) -> str:
 
 QUARTER = "Báo cáo tiến độ hằng quý của các đơn vị"  # its commands run in a project of their own
 REORGANISATION = "Sắp xếp tổ chức: đổi tên, sáp nhập, tiếp nhận chức năng"  # and these
+REMIND = "Đôn đốc các đơn vị: thư nhắc hạn"  # and these
 
 
 def guide_sections(today: date | None = None) -> dict[str, str]:
@@ -225,7 +228,7 @@ def guide_steps(section: str | None = None, today: date | None = None) -> list[t
     """(kind, text) of the code blocks of the guide (but the sections run on their own), or of one
     section, as published on `today`."""
     sections = guide_sections(today)
-    text = "".join(body for heading, body in sections.items() if heading not in (QUARTER, REORGANISATION))
+    text = "".join(body for heading, body in sections.items() if heading not in (QUARTER, REORGANISATION, REMIND))
     return re.findall(r"```(bash|yaml)\n(.*?)```", text if section is None else sections[section], re.S)
 
 
@@ -398,3 +401,30 @@ def test_reorganisation_chapter_of_the_guide_works(project: Path) -> None:
     assert "tiếp nhận chức năng, nhiệm vụ của Phòng Tổ chức – Hành chính" in receiver_page
     home = page_text(site, "")
     assert "được sáp nhập vào Sở Nội vụ" in home
+
+
+def test_reminders_section_of_the_guide_works(project: Path) -> None:
+    """Copy the example contacts, check them, preview the messages: each command as written."""
+    ran = []
+    for kind, text in guide_steps(REMIND):
+        if kind == "yaml":
+            yaml.safe_load(text)  # the form shown, with words in place of addresses
+            continue
+        command = text.strip().splitlines()[-1]
+        result = run(project, command)
+        assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+        ran.append(command)
+    assert ran == [
+        "cp examples/contacts.yml data/contacts.yml",
+        "./scripts/check",
+        "./scripts/remind --dry-run thu-nhac",
+    ]
+    # The preview of the pinned day (SITE_TODAY): addressed from the example contacts, never sent.
+    previews = sorted((project / "thu-nhac").glob("*.eml"))
+    assert previews, "./scripts/remind --dry-run wrote nothing"
+    for path in previews:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert message["To"].endswith("@example.gov.vn")
+        assert message["Subject"].startswith(
+            ("Đôn đốc nhiệm vụ CCHC ngày 31/03/2025", "Tổng hợp nhiệm vụ CCHC ngày 31/03/2025")
+        )

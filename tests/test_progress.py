@@ -72,7 +72,12 @@ def test_report_docx_reads_back(site) -> None:
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header[1] and "Đắk Nông, ngày" in header[1]
     assert "BÁO CÁO" in text and "Quý III/2024" in text
     assert "NV03 (TTr, 25/09/2024): Hoàn thành kiểm tra 4/10 đơn vị" in text
-    footer = [c.text for c in doc.tables[1].rows[0].cells]
+    # Between them, the tasks by state and by lead unit: a header, a row per unit, the total.
+    states = [[c.text for c in row.cells] for row in doc.tables[1].rows]
+    assert states[0][0] == "Đơn vị chủ trì" and states[0][-1] == "Tổng số" and states[-1][0] == "Cộng"
+    assert states[-1][-1] == str(len(site.current_plan.tasks))
+    assert "III. KHÓ KHĂN, VƯỚNG MẮC, ĐỀ XUẤT" in text and "IV. NHIỆM VỤ TRỌNG TÂM QUÝ IV/2024" in text
+    footer = [c.text for c in doc.tables[2].rows[0].cells]
     assert footer[0].startswith("Nơi nhận:") and "- Sở Nội vụ (b/c);" in footer[0]
     assert footer[1] == "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
     section = doc.sections[0]

@@ -14,11 +14,11 @@ import pytest
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt
+from docx.shared import Emu, Mm, Pt
 from helpers import ROOT, generate_data
 from parsite import fmt
 from parsite.data_in.progress import BUCKETS
-from parsite.outputs.report_docx import report_docx
+from parsite.outputs.report_docx import grid_widths, report_docx
 from parsite.outputs.reports import quarter_reports
 from parsite.outputs.zipfix import fixed_zip
 from parsite.site import load_site
@@ -104,6 +104,20 @@ def python_docx_report(agency, report) -> bytes:
     )
     if report.plan.sample:
         _paragraph(doc, "Lưu ý: các nhiệm vụ là dữ liệu minh họa.", italic=True, after=6)
+    _body(doc, f"Số nhiệm vụ theo trạng thái và đơn vị chủ trì, đến ngày {report.as_of:%d/%m/%Y}:")
+    rows = [["Đơn vị chủ trì", *(label for _, label in BUCKETS), "Tổng số"]]
+    rows += [[r.unit, *(str(r.summary.counts[k]) for k, _ in BUCKETS), str(r.summary.total)] for r in report.by_state]
+    grid = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    grid.style = "Table Grid"
+    for column, width in zip(grid.columns, grid_widths(len(rows[0])), strict=True):
+        column.width = Emu(width)
+        for cell in column.cells:
+            cell.width = Emu(width)
+    for index, values in enumerate(rows):
+        for cell, value in zip(grid.rows[index].cells, values, strict=True):
+            cell.text = value
+            if index in (0, len(rows) - 1):
+                cell.paragraphs[0].runs[0].bold = True
     for heading, groups in (
         ("I. KẾT QUẢ THEO LĨNH VỰC", report.by_field),
         ("II. KẾT QUẢ THEO ĐƠN VỊ CHỦ TRÌ", report.by_unit),
@@ -124,6 +138,21 @@ def python_docx_report(agency, report) -> bytes:
                     f"- Chậm tiến độ: {late.task.id} ({late.task.lead.short}, thời hạn {fmt.deadline(deadline)}): "
                     f"{late.state.label}. Lý do: {late.reason or 'chưa có giải trình'}",
                 )
+    _body(doc, "III. KHÓ KHĂN, VƯỚNG MẮC, ĐỀ XUẤT", bold=True, after=6)
+    for d in report.difficulties:
+        _body(doc, f"- {d.task.id} ({d.entry.unit.short_at(d.entry.date)}, {d.entry.date:%d/%m/%Y}): {d.entry.note}")
+    if not report.difficulties:
+        _body(doc, "- Các đơn vị không báo cáo khó khăn, vướng mắc nào trong kỳ.")
+    _body(doc, f"IV. NHIỆM VỤ TRỌNG TÂM {report.next_label.upper()}", bold=True, after=6)
+    for u in report.upcoming:
+        deadline = fmt.deadline(u.task.deadline)
+        _body(
+            doc,
+            f"- {u.task.id} ({u.task.lead_at(report.as_of).short_at(report.as_of)}, thời hạn {deadline}): "
+            f"{u.task.task} {u.state.label}.",
+        )
+    if not report.upcoming:
+        _body(doc, f"- Không có nhiệm vụ nào chưa hoàn thành có thời hạn đến hết ngày {report.next_end:%d/%m/%Y}.")
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.paragraphs[0].add_run("Nơi nhận:").bold = True

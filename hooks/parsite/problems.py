@@ -37,6 +37,7 @@ CODES = {
     "unit-inactive": "đơn vị đã không còn vào ngày được nhắc tới",
     "draft-mark": "còn chỗ đánh dấu [[ ?]] chép từ kế hoạch cũ",
     "emblem": "tệp biểu trưng thiếu, quá lớn, sai định dạng hoặc chứa mã chạy được",
+    "email-address": "địa chỉ thư điện tử trong danh bạ nhận thư nhắc không đúng dạng",
 }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .data_in import schema, validate
 from .data_in.assemble import assemble
+from .data_in.contacts import NAME as CONTACTS
 from .data_in.load import Source, load_file
 from .data_in.model import Site
 from .outputs.emblem import check_emblem
@@ -102,13 +103,14 @@ def load_site(
             )
         )
     plans = [(sources[folder / "plan.yml"], sources[folder / "tasks.yml"]) for folder in plan_folders]
-    # Nothing the editor wrote is silently ignored: a YAML file the site does not read is an error.
+    # Nothing the editor wrote is silently ignored: a YAML file the site does not read is an error
+    # (but the reminders' contacts, which scripts/check and scripts/remind read and no page does).
     for path in sorted(data_dir.rglob("*")):
         if path.is_symlink() and path not in sources and not path.resolve().is_relative_to(data_root):
             # Read by nothing yet, but the build's cache key hashes every file under data/.
             refused = _not_a_data_file(path, data_root) or ""
             problems.append(Problem(_display(path, root), 0, 0, "", refused, code="not-a-data-file"))
-        elif path.suffix in (".yml", ".yaml") and path not in sources:
+        elif path.suffix in (".yml", ".yaml") and path not in sources and path != data_dir / CONTACTS:
             problems.append(
                 Problem(
                     _display(path, root),

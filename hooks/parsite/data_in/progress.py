@@ -170,3 +170,19 @@ class Summary:
 def summary(tasks: list[Task] | tuple[Task, ...], as_of: date) -> Summary:
     found = Counter(state(t, as_of).bucket for t in tasks)
     return Summary({key: found.get(key, 0) for key, _ in BUCKETS}, len(tasks))
+
+
+# Sắp đến hạn: how far ahead a deadline counts as near, on the pages and in the reminders alike.
+DUE_SOON_DAYS = 14
+# States in which a task is still to be done. A paused task (tạm dừng) is on hold by decision and
+# never becomes overdue (`state`): it is not pressed either.
+_TO_DO = ("chua-trien-khai", "dang-thuc-hien")
+
+
+def days_left(task: Task, as_of: date, within: int = DUE_SOON_DAYS) -> int | None:
+    """Days until the deadline (0: due that day) when the task is still to do on `as_of` and due
+    within `within` days; None otherwise (finished, paused, overdue, ongoing, or due later)."""
+    due = task.deadline.due
+    if due is None or not as_of <= due <= as_of + timedelta(days=within):
+        return None
+    return (due - as_of).days if state(task, as_of).key in _TO_DO else None

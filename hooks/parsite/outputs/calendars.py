@@ -2,7 +2,8 @@
 
 One all-day event per dated task on its last day (a quarter ends on its last day);
 ongoing tasks ("thường xuyên") have no date and are left out. UIDs are stable, so a
-subscribed calendar updates its events instead of duplicating them.
+subscribed calendar updates its events instead of duplicating them. A task still to be done
+carries two alarms (VALARM), at 09:00 seven days and one day before its last day (đôn đốc).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .feeds import authority
 from .paths import task_address
 
 if TYPE_CHECKING:
-    from icalendar import Event
+    from icalendar import Alarm, Event
 
 FOLDER = "lich"
 
@@ -83,7 +84,26 @@ def _event(site: Site, task: Task, site_url: str | None, stamp: datetime) -> Eve
         event.add("url", url)
     event.add("description", "\n".join(description_lines(site, task, url)))
     event.add("transp", "TRANSPARENT")
+    if progress.state(task, site.today).bucket not in ("done", "paused"):
+        for days in ALARM_DAYS:
+            event.add_component(_alarm(task, days))
     return event
+
+
+# Alarms this many days before a deadline. The event is all-day: its start is the deadline's
+# midnight, so "-P6DT15H" rings at 09:00 seven days before, in office hours, not at midnight.
+ALARM_DAYS = (7, 1)
+ALARM_HOUR = 9
+
+
+def _alarm(task: Task, days: int) -> Alarm:
+    from icalendar import Alarm
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -timedelta(days=days) + timedelta(hours=ALARM_HOUR))
+    alarm.add("description", f"Còn {days} ngày đến hạn hoàn thành: {task.id} · {task.task}")
+    return alarm
 
 
 def _calendar(site: Site, name: str, events: list[bytes]) -> bytes:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..buildcache import digest
+from ..data_in.contacts import NAME as CONTACTS
 from ..data_in.model import Site, Task
 from .paths import FIELDS, HOME, OPEN_DATA, REPORTS, RESULTS, UNITS, field_path, plan_path, report_path, unit_path
 from .registry import catalog
@@ -69,8 +70,13 @@ def frame_digest(site: Site, data_dir: Path) -> str:
     that is not a task list."""
     frame = dataclasses.replace(site, plans=tuple(dataclasses.replace(p, tasks=()) for p in site.plans))
     parts: list[str | bytes] = [repr(frame)]
+    contacts = data_dir / CONTACTS  # read by no output: a new address rebuilds nothing
     for path in sorted(data_dir.rglob("*")):
-        if path.is_file() and not (path.name == "tasks.yml" and path.parent.parent.name == "plans"):
+        if (
+            path.is_file()
+            and not (path.name == "tasks.yml" and path.parent.parent.name == "plans")
+            and path != contacts
+        ):
             parts += [path.relative_to(data_dir).as_posix(), path.read_bytes()]
     return digest(parts)
 

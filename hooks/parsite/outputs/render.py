@@ -247,6 +247,20 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         """The day the task's plan was issued: units are named as they were then."""
         return _issued(site, task.plan_year)
 
+    def due_soon_tasks(tasks: Iterable[Task]) -> list[Task]:
+        """Sắp đến hạn: the signed plans' tasks due within DUE_SOON_DAYS days, the nearest first."""
+        drafts = {p.year for p in site.plans if p.draft}
+        left = [
+            (days, t)
+            for t in tasks
+            if t.plan_year not in drafts and (days := progress.days_left(t, site.today)) is not None
+        ]
+        return [t for _, t in sorted(left, key=lambda pair: (pair[0], pair[1].plan_year, pair[1].id))]
+
+    def days_left_text(task: Task) -> str:
+        days = progress.days_left(task, site.today)
+        return "" if days is None else "hạn hôm nay" if days == 0 else f"{days} ngày"
+
     return env.get_template(template).render(
         site=site,
         task_state=task_state,
@@ -255,6 +269,9 @@ def _page(env: jinja2.Environment, template: str, path: str, site: Site, **conte
         task_timeline=task_timeline,
         feed_path=feed_path,
         plan_day=plan_day,
+        due_soon_tasks=due_soon_tasks,
+        days_left_text=days_left_text,
+        DUE_SOON_DAYS=progress.DUE_SOON_DAYS,
         task_rows=_task_rows(site, html_url),
         build_stamp=build_stamp(site),
         url=url,

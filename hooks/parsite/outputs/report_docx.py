@@ -127,6 +127,49 @@ def _table(cells: list[str], *, centred: bool = False) -> str:
     return f"<w:tbl>{properties}<w:tblGrid>{grid}</w:tblGrid><w:tr>{row}</w:tr></w:tbl>"
 
 
+# The table of states: the unit's name in a column of its own width, the counts sharing the rest
+# (equal columns left a long unit name one word a line, the table two pages long).
+FIRST_COLUMN_MM = 52
+
+
+def grid_widths(columns: int) -> list[int]:
+    """Each column's width in EMU: the first FIRST_COLUMN_MM, the others the rest of the text block."""
+    block = (PAGE_MM[0] - MARGINS_MM[1] - MARGINS_MM[3]) * _EMU_PER_MM
+    first = FIRST_COLUMN_MM * _EMU_PER_MM
+    return [first, *([(block - first) // (columns - 1)] * (columns - 1))]
+
+
+def _grid(rows: list[list[str]]) -> str:
+    """A table with borders (Word's "Table Grid"), one cell a text; the first row and the last
+    (the header and the total) in bold, as python-docx writes `cell.text` and a bold run."""
+    widths = [round(w / _EMU_PER_TWIP) for w in grid_widths(len(rows[0]))]  # twips, as python-docx rounds
+    look = (
+        '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1"'
+        ' w:val="04A0"/>'
+    )
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+    body = []
+    for index, row in enumerate(rows):
+        bold = index in (0, len(rows) - 1)
+        cells = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr><w:p>{_run(text, bold=bold or None)}</w:p>'
+            "</w:tc>"
+            for width, text in zip(widths, row, strict=True)
+        )
+        body.append(f"<w:tr>{cells}</w:tr>")
+    properties = f'<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>{look}</w:tblPr>'
+    return f"<w:tbl>{properties}<w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"
+
+
+def state_rows(report: QuarterReport) -> list[list[str]]:
+    """The table of tasks by state and by lead unit: a header, a row per unit, the total."""
+    header = ["Đơn vị chủ trì", *(label for _, label in BUCKETS), "Tổng số"]
+    rows = [
+        [r.unit, *(str(r.summary.counts[key]) for key, _ in BUCKETS), str(r.summary.total)] for r in report.by_state
+    ]
+    return [header, *rows]
+
+
 def _body(text: str, *, bold: bool = False, after: int = 3) -> str:
     """A justified paragraph of the report's body."""
     properties = "<w:rPr><w:b/></w:rPr>" if bold else ""
@@ -181,6 +224,22 @@ def _footer(report: QuarterReport) -> str:
     return _table([left, right])
 
 
+def closing_lines(report: QuarterReport) -> list[str]:
+    """Parts III and IV: the difficulties reported in the quarter, the tasks due next quarter."""
+    lines = ["III. KHÓ KHĂN, VƯỚNG MẮC, ĐỀ XUẤT"]
+    lines += [f"- {d.task.id} ({d.unit}, {fmt.day(d.entry.date)}): {d.entry.note}" for d in report.difficulties]
+    if not report.difficulties:
+        lines.append("- Các đơn vị không báo cáo khó khăn, vướng mắc nào trong kỳ.")
+    lines.append(f"IV. NHIỆM VỤ TRỌNG TÂM {report.next_label.upper()}")
+    lines += [
+        f"- {u.task.id} ({u.lead}, thời hạn {fmt.deadline(u.task.deadline)}): {u.task.task} {u.state.label}."
+        for u in report.upcoming
+    ]
+    if not report.upcoming:
+        lines.append(f"- Không có nhiệm vụ nào chưa hoàn thành có thời hạn đến hết ngày {fmt.day(report.next_end)}.")
+    return lines
+
+
 def document_xml(agency: Agency, report: QuarterReport) -> str:
     """The report's `word/document.xml`."""
     sm = report.summary
@@ -204,12 +263,17 @@ def document_xml(agency: Agency, report: QuarterReport) -> str:
     ]
     if report.plan.sample:
         parts.append(_paragraph("Lưu ý: các nhiệm vụ là dữ liệu minh họa.", italic=True, after=6))
+    parts.append(_body(f"Số nhiệm vụ theo trạng thái và đơn vị chủ trì, đến ngày {fmt.day(report.as_of)}:"))
+    parts.append(_grid(state_rows(report)))
     parts.append(_body("I. KẾT QUẢ THEO LĨNH VỰC", bold=True, after=6))
     for group in report.by_field:
         parts += _group(group)
     parts.append(_body("II. KẾT QUẢ THEO ĐƠN VỊ CHỦ TRÌ", bold=True, after=6))
     for group in report.by_unit:
         parts += _group(group)
+    for line in closing_lines(report):
+        heading = not line.startswith("- ")
+        parts.append(_body(line, bold=heading, after=6 if heading else 3))
     parts.append(_footer(report))
     _, head, tail = _package()
     return head + "".join(parts) + tail

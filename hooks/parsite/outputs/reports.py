@@ -1,7 +1,12 @@
 """Quarterly progress reports (báo cáo tiến độ): what was done in a quarter, what is late and why.
 
-The plan asks units to report to Văn phòng Sở each quarter; this builds that report from the
-progress logs. The same model feeds the report page and the .docx draft (report_docx.py).
+The plan asks units to report to Văn phòng Sở each quarter, and the office reports upward (Sở Nội
+vụ); this builds that report from the progress logs: entries by field and by unit, the tasks by
+state and by unit, the difficulties units reported (khó khăn, vướng mắc, đề xuất) and the tasks
+due next quarter (nhiệm vụ trọng tâm quý tới). Everything is worked out as of the quarter's end
+(`as_of`) from what was recorded by then, with the names in force then, so an ended quarter's
+report is the same whenever it is built. The same model feeds the report page and the .docx
+draft (report_docx.py).
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import calendar
 import functools
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from .. import clock, fmt
 from ..data_in import progress
@@ -44,6 +49,33 @@ class Group:
     anchor: str  # from the field's number or the unit's id: a renaming never moves a saved link
     done: tuple[Done, ...]
     late: tuple[Late, ...]
+
+
+@dataclass(frozen=True)
+class StateRow:
+    """Một dòng của bảng tổng hợp: the tasks a unit leads at the quarter's end, counted by state."""
+
+    unit: str  # the unit's name then ("Cộng" for the total row)
+    summary: progress.Summary
+
+
+@dataclass(frozen=True)
+class Difficulty:
+    """Khó khăn, vướng mắc, đề xuất: a note given with a progress entry in the quarter."""
+
+    task: Task
+    entry: ProgressEntry
+    unit: str  # the reporting unit's short name on the entry's day
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """Nhiệm vụ trọng tâm quý tới: a task not finished at the quarter's end that is due next
+    quarter, or already overdue then (carried over)."""
+
+    task: Task
+    state: progress.TaskState  # at the quarter's end
+    lead: str  # the lead's short name then
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,6 +129,59 @@ class QuarterReport:
     def summary(self) -> progress.Summary:
         return progress.summary(self.plan.tasks, self.as_of)
 
+    @property
+    def next_start(self) -> date:
+        return self.end + timedelta(days=1)
+
+    @property
+    def next_end(self) -> date:
+        start = self.next_start
+        month = start.month + 2
+        return date(start.year, month, calendar.monthrange(start.year, month)[1])
+
+    @property
+    def next_label(self) -> str:
+        start = self.next_start
+        return fmt.deadline(Deadline("quarter", start.year, (start.month + 2) // 3))  # "Quý IV/2024"
+
+    @functools.cached_property
+    def by_state(self) -> tuple[StateRow, ...]:
+        """The tasks by state and by lead unit at the quarter's end, then the total ("Cộng")."""
+        as_of = self.as_of
+        rows = [StateRow(u.name_at(as_of), progress.summary(tasks, as_of)) for u, tasks in self._members.items()]
+        return (*rows, StateRow("Cộng", self.summary))
+
+    @functools.cached_property
+    def difficulties(self) -> tuple[Difficulty, ...]:
+        """Every note recorded with a progress entry in the quarter, by date then task."""
+        found = [
+            Difficulty(t, e, e.unit.short_at(e.date))
+            for t in self.plan.tasks
+            for e in progress.log_until(t, self.as_of)
+            if e.note and e.date >= self.start
+        ]
+        return tuple(sorted(found, key=lambda d: (d.entry.date, d.task.id)))
+
+    @functools.cached_property
+    def upcoming(self) -> tuple[Upcoming, ...]:
+        """Tasks still to do at the quarter's end (not finished, not paused) due by the end of next
+        quarter: overdue ones first (longest first), then by deadline. Ongoing tasks are left out."""
+        as_of, found = self.as_of, []
+        for task in self.plan.tasks:
+            state, due = progress.state(task, as_of), task.deadline.due
+            if due is None or due > self.next_end or state.bucket in ("done", "paused"):
+                continue
+            found.append(Upcoming(task, state, task.lead_at(as_of).short_at(as_of)))
+        return tuple(sorted(found, key=lambda u: (-(u.state.days_late or 0), u.task.deadline.due, u.task.id)))
+
+    @functools.cached_property
+    def _members(self) -> dict[Unit, list[Task]]:
+        """The plan's tasks by the unit leading each at the quarter's end, in agency.yml's order."""
+        members: dict[Unit, list[Task]] = {u: [] for u in self.site.agency.units}
+        for t in self.plan.tasks:
+            members[t.lead_at(self.as_of)].append(t)  # whoever leads it when the report stands
+        return {u: tasks for u, tasks in members.items() if tasks}
+
     @functools.cached_property
     def by_field(self) -> tuple[Group, ...]:
         return self._groups[0]
@@ -117,10 +202,9 @@ class QuarterReport:
             return Group(title, anchor, tuple(entries), tuple(found for t in members if (found := late[t])))
 
         by_field: dict[Field, list[Task]] = {f: [] for f in self.plan.methodology.fields}
-        by_unit: dict[Unit, list[Task]] = {u: [] for u in self.site.agency.units}
         for t in tasks:
             by_field[t.field].append(t)
-            by_unit[t.lead_at(as_of)].append(t)  # whoever leads it when the report stands
+        by_unit = self._members
         return (
             tuple(
                 group(f"Lĩnh vực {f.id}: {f.name}", f"linh-vuc-{f.id}", members)
