@@ -119,7 +119,3 @@ class Layout:
                 self.boxes.append(found)
                 return label
         return None
-
-    def take(self, label: Label, bold: bool = False) -> None:
-        """A label drawn where it must be (an axis's): later labels keep clear of it."""
-        self.boxes.append(box(label, self.size, bold))
